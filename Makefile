@@ -44,7 +44,7 @@ BIN_MAP := iscsi-cts:harness iscsi-reftgt:reference-target iscsi-pcap:pcap
 BINS := $(foreach m,$(BIN_MAP),$(if $(wildcard $(word 2,$(subst :, ,$(m)))/main.c),bin/$(word 1,$(subst :, ,$(m)))))
 
 .PHONY: all check run fuzz bench install clean deps unit unit-clang unit-asan \
-        fuzz-check format
+        fuzz-check format tools
 all: $(BINS) build/gcc/libproto.a
 
 comma := ,
@@ -94,6 +94,14 @@ unit-asan: build/asan/unit-tests
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 build/asan/unit-tests
 
+# Test tools (tests/tools/NAME.c -> build/tools/NAME): programs the shell
+# tests run against real servers; linked with libiscsi where they use it.
+TOOL_BINS := $(patsubst tests/tools/%.c,build/tools/%,$(wildcard tests/tools/*.c))
+build/tools/%: tests/tools/%.c
+	@mkdir -p build/tools
+	$(CC) $(BASECFLAGS) $(OPT) -o $@ $< -liscsi -lpthread
+tools: $(TOOL_BINS)
+
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRCS))
 FUZZ_CFLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 build/fuzz/%: tests/fuzz/%.c $(call srcs_of,proto) $(call srcs_of,reference-target) $(call srcs_of,pcap)
@@ -110,7 +118,7 @@ fuzz-check: $(FUZZ_BINS)
 
 check: deps
 	$(MAKE) -j$(NPROC) all build/gcc/unit-tests build/clang/unit-tests \
-		build/asan/unit-tests fuzz
+		build/asan/unit-tests fuzz tools
 	@sh ci/check.sh
 
 run: deps
