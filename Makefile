@@ -77,9 +77,13 @@ $(eval $(call flavour,asan,$(CC),-O1 -g -fno-omit-frame-pointer -fsanitize=addre
 bin/iscsi-cts: build/gcc/harness/main.o $(gcc_LIBS)
 bin/iscsi-reftgt: build/gcc/reference-target/main.o $(gcc_LIBS)
 bin/iscsi-pcap: build/gcc/pcap/main.o $(gcc_LIBS)
+# Suites register themselves from constructors nothing references, so
+# their archive is linked whole.
 bin/%:
 	@mkdir -p bin
-	$(CC) $(OPT) -o $@ $< -Wl,--start-group $(gcc_LIBS) -Wl,--end-group $(TESTLIBS) $(LIBS)
+	$(CC) $(OPT) -o $@ $< -Wl,--whole-archive build/gcc/libsuites.a \
+		-Wl,--no-whole-archive -Wl,--start-group $(gcc_LIBS) \
+		-Wl,--end-group $(TESTLIBS) $(LIBS)
 
 # ---- dependencies ------------------------------------------------------------
 deps:
