@@ -116,13 +116,24 @@ void sbc_read(struct lu *lu, struct lu_task *t)
 	t->data_in_len = t->data_in ? k : 0;
 }
 
+/*
+ * When the initiator's buffer (iSCSI Expected Data Transfer Length) is
+ * smaller than the CDB's transfer length, only the whole blocks it holds
+ * are written; the transport reports the rest as an overflow residual
+ * (RFC 7143 §11.4.5.1; SAM-5 lets the device server stop at the end of the
+ * Data-Out buffer). Blocks past the buffer are left untouched.
+ */
 static int sbc_write_blocks(struct lu *lu, struct lu_task *t,
 			    const struct sbc_io *io)
 {
 	uint64_t bytes = io->n * lu->block_size;
+	uint64_t have = t->data_out ? t->data_out_len : 0;
 
-	if (sbc_data(lu, t, bytes) < 0 ||
-	    lu_write(lu, t, t->data_out, io->lba * lu->block_size,
+	if (have < bytes)
+		bytes = have - have % lu->block_size;
+	if (bytes == 0)
+		return 0;
+	if (lu_write(lu, t, t->data_out, io->lba * lu->block_size,
 		     (size_t)bytes) < 0)
 		return -1;
 	return 0;
@@ -208,6 +219,7 @@ void sbc_write_verify(struct lu *lu, struct lu_task *t)
 {
 	struct sbc_io io;
 	unsigned bytchk = sbc_bytchk(t->cdb);
+	uint64_t have;
 
 	sbc_decode(t->cdb, &io);
 	if (bytchk > 1) {
@@ -222,7 +234,13 @@ void sbc_write_verify(struct lu *lu, struct lu_task *t)
 	if (sbc_write_blocks(lu, t, &io) < 0 ||
 	    (!lu->write_through && lu_sync(lu, t) < 0))
 		return;
-	sbc_compare(lu, t, io.lba, io.n, bytchk ? t->data_out : NULL, false);
+	/* only the blocks the Data-Out buffer held were written */
+	have = (t->data_out ? t->data_out_len : 0) / lu->block_size;
+	if (have < io.n)
+		io.n = have;
+	if (io.n)
+		sbc_compare(lu, t, io.lba, io.n, bytchk ? t->data_out : NULL,
+			    false);
 }
 
 void sbc_sync_cache(struct lu *lu, struct lu_task *t)

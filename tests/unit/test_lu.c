@@ -311,17 +311,24 @@ static void write_on_read_only_lu_is_data_protect_27_00(void)
 	lu_fx_close();
 }
 
-/* lu.h: data_out shorter than the CDB needs is refused, nothing written. */
-static void write10_short_data_out_is_refused_and_not_written(void)
+/*
+ * RFC 7143 §11.4.5.1 / SAM-5: a Data-Out buffer shorter than the CDB's
+ * transfer length writes the whole blocks it holds (GOOD; the transport
+ * reports the overflow residual); blocks past it stay untouched.
+ */
+static void write10_short_data_out_writes_whole_blocks_only(void)
 {
 	uint8_t cdb[16], buf[1024];
 
 	LU_FX_OPEN(NULL);
 	memset(buf, 0x5a, sizeof(buf));
-	scsi_cdb_write10(cdb, 7, 2, 0);
-	CU_ASSERT_EQUAL(lu_fx_run(NX1, cdb, 10, buf, 1000), 0x02);
-	CU_ASSERT(lu_fx_sense_is(0x5, 0x24, 0x00));
+	scsi_cdb_write10(cdb, 7, 2, 0); /* 2 blocks, 1000 bytes supplied */
+	CU_ASSERT_EQUAL(lu_fx_run(NX1, cdb, 10, buf, 1000), 0x00);
 	scsi_cdb_read10(cdb, 7, 1, 0);
+	CU_ASSERT_EQUAL(lu_fx_run(NX1, cdb, 10, NULL, 0), 0x00);
+	CU_ASSERT_EQUAL(lu_fx.din[0], 0x5a);
+	CU_ASSERT_EQUAL(lu_fx.din[511], 0x5a);
+	scsi_cdb_read10(cdb, 8, 1, 0); /* the partial second block */
 	CU_ASSERT_EQUAL(lu_fx_run(NX1, cdb, 10, NULL, 0), 0x00);
 	CU_ASSERT_EQUAL(lu_fx.din[0], 0x00);
 	lu_fx_close();
@@ -415,7 +422,7 @@ UNIT_SUITE(lu_core, "lu",
 	   UNIT_TEST(read10_rdprotect_nonzero_is_invalid_field),
 	   UNIT_TEST(read_beyond_maximum_transfer_length_is_invalid_field),
 	   UNIT_TEST(write_on_read_only_lu_is_data_protect_27_00),
-	   UNIT_TEST(write10_short_data_out_is_refused_and_not_written),
+	   UNIT_TEST(write10_short_data_out_writes_whole_blocks_only),
 	   UNIT_TEST(write10_fua_data_is_in_the_file),
 	   UNIT_TEST(data_in_truncated_to_buffer_reports_full_length),
 	   UNIT_TEST(xfer_len_reports_bytes_and_direction))
