@@ -320,6 +320,12 @@ void scsi_exec(struct tgt_task *t)
 	uint32_t wlen;
 
 	t->state = TASK_SENDING;
+	if (t->failed) {
+		/* §7.8 (b): a data sequence error ends the task unexecuted
+		 * with PROTOCOL SERVICE CRC ERROR (47h/05h, §11.4.7.2) */
+		scsi_fail(t, 0x0b, 0x47, 0x05);
+		return;
+	}
 	if (read_buffer(t, &cap) < 0) {
 		/* ABORTED COMMAND, SYSTEM RESOURCE FAILURE (SPC-4) */
 		scsi_fail(t, 0x0b, 0x55, 0x00);

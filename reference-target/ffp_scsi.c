@@ -309,6 +309,24 @@ static void data_error(struct tgt_conn *c, struct iscsi_pdu *pdu,
 	}
 }
 
+/*
+ * A DataSN out of order means the target missed a PDU (an implied digest
+ * error, §7.8).  At ERL 0 there is no recovery R2T, so the target takes
+ * §7.8's other choice: it keeps receiving the task's data (every
+ * outstanding burst to its F bit), does not execute the command, and ends
+ * the task with CHECK CONDITION, ABORTED COMMAND, PROTOCOL SERVICE CRC
+ * ERROR (§11.4.7.2).  The session stays up.
+ */
+static void data_sequence_error(struct tgt_conn *c, struct tgt_task *t,
+				const char *why)
+{
+	if (!t->failed)
+		conn_log(c, "ITT 0x%08x: %s: the task will end with CHECK "
+			    "CONDITION (ERL 0, RFC 7143 §7.8)",
+			 t->itt, why);
+	t->failed = true;
+}
+
 static void data_store(struct tgt_task *t, uint32_t off,
 		       const struct iscsi_pdu *pdu)
 {
@@ -343,9 +361,13 @@ static void data_unsolicited(struct tgt_conn *c, struct tgt_task *t,
 	/* §11.7.5: DataSN counts the sequence's PDUs from 0 */
 	if (o->datasn != t->unsol_next_datasn &&
 	    !ffp_defect(c, DEFECT_ACCEPT_BAD_DATASN)) {
-		data_error(c, pdu, ISCSI_REJECT_PROTOCOL_ERROR,
-			   "wrong DataSN in the first burst");
-		return;
+		if (ffp_erl(c)) {
+			data_error(c, pdu, ISCSI_REJECT_PROTOCOL_ERROR,
+				   "wrong DataSN in the first burst");
+			return;
+		}
+		data_sequence_error(c, t, "wrong DataSN in the first burst");
+		t->unsol_next_datasn = o->datasn;
 	}
 	t->unsol_next_datasn++;
 	/* §13.18 DataPDUInOrder=Yes: contiguous offsets */
@@ -409,11 +431,13 @@ static void data_solicited(struct tgt_conn *c, struct tgt_task *t,
 	/* §11.7.5: DataSN restarts at 0 for every R2T's sequence */
 	if (o->datasn != r->next_datasn &&
 	    !ffp_defect(c, DEFECT_ACCEPT_BAD_DATASN)) {
-		data_error(c, pdu, ffp_erl(c) ? 0 : ISCSI_REJECT_PROTOCOL_ERROR,
-			   "wrong DataSN");
-		if (ffp_erl(c))
+		if (ffp_erl(c)) {
+			data_error(c, pdu, 0, "wrong DataSN");
 			r2t_recover(t, r, o->final);
-		return;
+			return;
+		}
+		data_sequence_error(c, t, "wrong DataSN");
+		r->next_datasn = o->datasn;
 	}
 	if (!pdu->ddigest_ok) {
 		/* conn.c already sent the Reject (§7.8): recover the burst */

@@ -310,11 +310,16 @@ static void write_underflow_residual(void)
 	fixture_free(fx);
 }
 
-/* §11.7.4: a Data-Out with the wrong DataSN at ERL 0: Reject, and the
- * connection ends (no recovery within a command at ERL 0, §7.1.5). */
+/*
+ * §7.8 / §11.7.5 at ERL 0: a Data-Out with a wrong DataSN (an implied
+ * digest error) ends the task unexecuted with CHECK CONDITION, ABORTED
+ * COMMAND (0Bh), PROTOCOL SERVICE CRC ERROR (47h/05h) once its data is in;
+ * the connection stays up and the next command works.
+ */
 static void data_out_bad_datasn_erl0(void)
 {
 	struct fixture *fx = tf_start(NULL, NULL, NULL);
+	struct iscsi_scsi_rsp_f rsp;
 	struct iscsi_r2t_f r2t;
 	struct iscsi_pdu r;
 	uint8_t buf[512] = {2};
@@ -328,9 +333,21 @@ static void data_out_bad_datasn_erl0(void)
 	CU_ASSERT_EQUAL_FATAL(recv_r2t(fx, &r2t), 0);
 	CU_ASSERT_EQUAL(tf_data_out(fx, true, 0x500, r2t.ttt, 5, 0, buf, 512),
 			0);
-	CU_ASSERT_EQUAL_FATAL(tf_recv_op(fx, &r, ISCSI_OP_REJECT), 0);
+	CU_ASSERT_EQUAL_FATAL(tf_recv_op(fx, &r, ISCSI_OP_SCSI_RSP), 0);
+	CU_ASSERT_EQUAL(((struct iscsi_bhs_scsi_rsp *)&r.bhs)->status, 0x02);
+	CU_ASSERT_FATAL(r.data && r.data_len >= 2 + 14);
+	CU_ASSERT_EQUAL(r.data[2 + 2] & 0x0f, 0x0b); /* ABORTED COMMAND */
+	CU_ASSERT_EQUAL(r.data[2 + 12], 0x47);
+	CU_ASSERT_EQUAL(r.data[2 + 13], 0x05);
 	iscsi_pdu_release(&r);
-	CU_ASSERT_EQUAL(fixture_wait_closed(fx, TF_TIMEOUT), 0);
+	/* the session goes on: the same write, done right, is GOOD */
+	CU_ASSERT_EQUAL(tf_scsi(fx, TF_W | TF_F, 0x501, fx->cmdsn++, 512,
+				cdb, 16, NULL, 0), 0);
+	CU_ASSERT_EQUAL_FATAL(recv_r2t(fx, &r2t), 0);
+	CU_ASSERT_EQUAL(tf_data_out(fx, true, 0x501, r2t.ttt, 0, 0, buf, 512),
+			0);
+	CU_ASSERT_EQUAL_FATAL(recv_status(fx, &rsp), 0);
+	CU_ASSERT_EQUAL(rsp.status, 0);
 	fixture_free(fx);
 }
 
