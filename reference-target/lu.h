@@ -70,7 +70,9 @@ struct lu_task {
 	uint64_t nexus; /* I_T nexus id: UAs and reservations are per nexus */
 	const uint8_t *cdb;
 	size_t cdb_len;
-	uint32_t edtl_in, edtl_out; /* informational: lu honours the caps */
+	/* iSCSI Expected Data Transfer Lengths (0 = not known): the lu
+	 * honours the caps; COMPARE AND WRITE also checks edtl_out */
+	uint32_t edtl_in, edtl_out;
 	const uint8_t *data_out;    /* write data received */
 	size_t data_out_len;
 	uint8_t *data_in;	    /* caller's buffer */
@@ -183,7 +185,6 @@ int lu_set_xfer_len(const struct lu_set *set, uint64_t lun,
 #define LU_MAX_PR_REG 64u   /* persistent reservation registrants */
 #define LU_UNMAP_MAX_DESC 256u
 #define LU_UNMAP_MAX_LBAS (1u << 20)
-#define LU_WS_MAX_BLOCKS (1u << 20)
 #define LU_CAW_MAX_BLOCKS 255u
 
 /* Unit attentions, in reporting priority order (SAM-5 §5.14). */
@@ -273,6 +274,16 @@ int lu_write(struct lu *lu, struct lu_task *t, const void *buf, uint64_t off,
 	     size_t n);
 int lu_sync(struct lu *lu, struct lu_task *t);
 int lu_zero(struct lu *lu, struct lu_task *t, uint64_t off, uint64_t n);
+
+/*
+ * MAXIMUM WRITE SAME LENGTH (Block Limits VPD, SBC-4 §6.6.4): no larger
+ * than MAXIMUM TRANSFER LENGTH, so the extent of any WRITE SAME can be
+ * read back (or rewritten) by one READ / WRITE.
+ */
+static inline uint64_t lu_ws_max_blocks(const struct lu *lu)
+{
+	return LU_MAX_XFER_BYTES / lu->block_size;
+}
 
 struct lu_nexus *lu_nexus_find(struct lu *lu, uint64_t id, bool add);
 void lu_ua_set(struct lu *lu, uint64_t nexus, enum lu_ua ua);

@@ -276,14 +276,6 @@ static int sbc_ws_fill(struct lu *lu, struct lu_task *t, const uint8_t *blk,
 	return 0;
 }
 
-static bool sbc_all_zero(const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i])
-			return false;
-	return true;
-}
-
 void sbc_write_same(struct lu *lu, struct lu_task *t)
 {
 	static const uint8_t zero_blk[4096];
@@ -305,7 +297,7 @@ void sbc_write_same(struct lu *lu, struct lu_task *t)
 		io.n = lu->nblocks - io.lba;
 	if (sbc_range(lu, t, &io) < 0)
 		return;
-	if (io.n > LU_WS_MAX_BLOCKS) { /* MAXIMUM WRITE SAME LENGTH */
+	if (io.n > lu_ws_max_blocks(lu)) { /* MAXIMUM WRITE SAME LENGTH */
 		lu_bad_cdb(t, io.len_byte, 7);
 		return;
 	}
@@ -314,9 +306,12 @@ void sbc_write_same(struct lu *lu, struct lu_task *t)
 			return;
 		blk = t->data_out;
 	}
-	/* With LBPRZ=1 a deallocated block reads zeros, so only a block of
-	 * zeros may be unmapped (SBC-3 §4.7.3.4.2); others are written. */
-	if (unmap && sbc_all_zero(blk, lu->block_size))
+	/* SBC-4 §5.50: for each LBA the device server either writes the
+	 * block or performs an unmap operation.  UNMAP=1 requests the
+	 * unmap, which we always honour (LBPWS/LBPWS10=1): the LBAs are
+	 * deallocated whatever the block holds and read back zeros
+	 * (LBPRZ=1, SBC-4 §4.7.4.5). */
+	if (unmap)
 		lu_zero(lu, t, io.lba * lu->block_size, io.n * lu->block_size);
 	else
 		sbc_ws_fill(lu, t, blk, io.lba, io.n);
@@ -390,6 +385,16 @@ void sbc_caw(struct lu *lu, struct lu_task *t)
 		return;
 	if (io.n > LU_CAW_MAX_BLOCKS ||
 	    io.n * lu->block_size > SBC_BOUNCE) {
+		lu_bad_cdb(t, 13, 7);
+		return;
+	}
+	/* SBC-4 §5.3: the Data-Out Buffer is the verify instance followed
+	 * by the write instance, 2 x NUMBER OF LOGICAL BLOCKS blocks, and
+	 * none when the field is zero.  An Expected Data Transfer Length
+	 * that disagrees means the one-byte field does not say what the
+	 * initiator meant (e.g. 256 blocks wrapped to 0): refuse it rather
+	 * than compare or write a different extent. */
+	if (t->edtl_out && t->edtl_out != 2 * io.n * lu->block_size) {
 		lu_bad_cdb(t, 13, 7);
 		return;
 	}

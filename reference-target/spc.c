@@ -115,7 +115,7 @@ static size_t spc_vpd_b0(const struct lu *lu, uint8_t *d)
 	iscsi_put32(d + 20, LU_UNMAP_MAX_LBAS);
 	iscsi_put32(d + 24, LU_UNMAP_MAX_DESC);
 	iscsi_put32(d + 28, 1); /* optimal unmap granularity */
-	iscsi_put64(d + 36, LU_WS_MAX_BLOCKS);
+	iscsi_put64(d + 36, lu_ws_max_blocks(lu));
 	return 64;
 }
 

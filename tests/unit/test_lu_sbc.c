@@ -157,16 +157,34 @@ static void write_same16_unmap_reads_back_zeros(void)
 	lu_fx_close();
 }
 
-/* SBC-3 §5.41: UNMAP with a non-zero block still writes that block. */
-static void write_same10_unmap_nonzero_block_writes_it(void)
+/* SBC-4 §5.50: UNMAP=1 deallocates whatever the block holds; LBPRZ=1
+ * makes the LBAs read back zeros. */
+static void write_same10_unmap_nonzero_block_deallocates(void)
 {
 	uint8_t cdb[16], blk[512];
 
 	LU_FX_OPEN(NULL);
-	memset(blk, 0xa6, sizeof(blk));
+	sbc_fill(60, 3, 0xff);
+	memset(blk, 0xff, sizeof(blk));
 	scsi_cdb_write_same10(cdb, 60, 3, SCSI_CDB_UNMAP);
 	CU_ASSERT_EQUAL(lu_fx_run(NX1, cdb, 10, blk, sizeof(blk)), 0x00);
-	CU_ASSERT(sbc_reads_as(60, 3, 0xa6));
+	CU_ASSERT(sbc_reads_as(60, 3, 0x00));
+	lu_fx_close();
+}
+
+/* SBC-4 §5.50 (WSNZ=0): UNMAP=1 with 0 blocks deallocates to the end. */
+static void write_same10_unmap_zero_blocks_deallocates_to_the_end(void)
+{
+	uint8_t cdb[16], blk[512];
+
+	LU_FX_OPEN(NULL);
+	sbc_fill(2044, 4, 0xff);
+	sbc_fill(2043, 1, 0x5a);
+	memset(blk, 0xff, sizeof(blk));
+	scsi_cdb_write_same10(cdb, 2044, 0, SCSI_CDB_UNMAP);
+	CU_ASSERT_EQUAL(lu_fx_run(NX1, cdb, 10, blk, sizeof(blk)), 0x00);
+	CU_ASSERT(sbc_reads_as(2044, 4, 0x00));
+	CU_ASSERT(sbc_reads_as(2043, 1, 0x5a));
 	lu_fx_close();
 }
 
@@ -309,6 +327,60 @@ static void caw_miscompare_is_1d_00_and_writes_nothing(void)
 	lu_fx_close();
 }
 
+/* Runs a COMPARE AND WRITE with an iSCSI Expected Data Transfer Length. */
+static uint8_t sbc_caw_edtl(uint64_t lba, uint8_t nlb, uint32_t edtl,
+			    size_t dlen)
+{
+	uint8_t cdb[16];
+	struct lu_task *t = &lu_fx.t;
+
+	scsi_cdb_compare_and_write(cdb, lba, nlb, 0);
+	memset(t, 0, sizeof(*t));
+	t->nexus = NX1;
+	t->cdb = cdb;
+	t->cdb_len = 16;
+	t->edtl_out = edtl;
+	t->data_out = sbc_buf;
+	t->data_out_len = dlen;
+	t->data_in = lu_fx.din;
+	t->data_in_cap = sizeof(lu_fx.din);
+	lu_set_exec(&lu_fx.set, 0, t);
+	return t->status;
+}
+
+/* SBC-4 §5.3: NUMBER OF LOGICAL BLOCKS 0 moves no data, so 256 blocks of
+ * Data-Out with NLB 0 (a wrapped 256) -> INVALID FIELD IN CDB, byte 13. */
+static void caw_nlb0_with_data_out_is_invalid_field(void)
+{
+	LU_FX_OPEN(NULL);
+	sbc_fill(300, 2, 0x10);
+	memset(sbc_buf, 0x10, 2048);
+	CU_ASSERT_EQUAL(sbc_caw_edtl(300, 0, 256u * 2 * 512, 2048), 0x02);
+	CU_ASSERT(lu_fx_sense_is(0x5, 0x24, 0x00));
+	CU_ASSERT_EQUAL(lu_fx.t.sense[15], 0x80 | 0x40 | 0x08 | 7);
+	CU_ASSERT_EQUAL(iscsi_get16(lu_fx.t.sense + 16), 13);
+	CU_ASSERT(sbc_reads_as(300, 2, 0x10));
+	lu_fx_close();
+}
+
+/* SBC-4 §5.3: Data-Out must be 2 x NLB blocks: 4 blocks with NLB 1 or 3
+ * -> INVALID FIELD IN CDB, nothing written; exactly 2 x NLB is GOOD. */
+static void caw_data_out_not_twice_nlb_is_invalid_field(void)
+{
+	LU_FX_OPEN(NULL);
+	sbc_fill(300, 3, 0x10);
+	memset(sbc_buf, 0x10, 4096);
+	CU_ASSERT_EQUAL(sbc_caw_edtl(300, 1, 2048, 2048), 0x02);
+	CU_ASSERT(lu_fx_sense_is(0x5, 0x24, 0x00));
+	CU_ASSERT_EQUAL(sbc_caw_edtl(300, 3, 2048, 2048), 0x02);
+	CU_ASSERT(lu_fx_sense_is(0x5, 0x24, 0x00));
+	CU_ASSERT(sbc_reads_as(300, 3, 0x10));
+	memset(sbc_buf + 1024, 0x20, 1024);
+	CU_ASSERT_EQUAL(sbc_caw_edtl(300, 2, 2048, 2048), 0x00);
+	CU_ASSERT(sbc_reads_as(300, 2, 0x20));
+	lu_fx_close();
+}
+
 /* SBC-3 §5.16: last LBA and block length. */
 static void read_capacity10_returns_last_lba_and_block_size(void)
 {
@@ -393,7 +465,8 @@ UNIT_SUITE(lu_sbc, "lu.sbc",
 	   UNIT_TEST(write_same10_fills_range),
 	   UNIT_TEST(write_same10_zero_blocks_writes_to_the_end),
 	   UNIT_TEST(write_same16_unmap_reads_back_zeros),
-	   UNIT_TEST(write_same10_unmap_nonzero_block_writes_it),
+	   UNIT_TEST(write_same10_unmap_nonzero_block_deallocates),
+	   UNIT_TEST(write_same10_unmap_zero_blocks_deallocates_to_the_end),
 	   UNIT_TEST(write_same16_ndob_writes_zeros_without_data),
 	   UNIT_TEST(write_same_anchor_is_invalid_field),
 	   UNIT_TEST(unmap_reads_back_zeros),
@@ -403,6 +476,8 @@ UNIT_SUITE(lu_sbc, "lu.sbc",
 	   UNIT_TEST(unmap_anchor_is_invalid_field),
 	   UNIT_TEST(caw_equal_data_writes_new_data),
 	   UNIT_TEST(caw_miscompare_is_1d_00_and_writes_nothing),
+	   UNIT_TEST(caw_nlb0_with_data_out_is_invalid_field),
+	   UNIT_TEST(caw_data_out_not_twice_nlb_is_invalid_field),
 	   UNIT_TEST(read_capacity10_returns_last_lba_and_block_size),
 	   UNIT_TEST(read_capacity10_pmi0_with_lba_is_invalid_field),
 	   UNIT_TEST(read_capacity10_beyond_32_bits_returns_ffffffff),

@@ -133,6 +133,25 @@ static void inquiry_vpd_b0_block_limits(void)
 	lu_fx_close();
 }
 
+/* SBC-4 §6.6.4: MAXIMUM COMPARE AND WRITE LENGTH 255 (one-byte NLB) and
+ * MAXIMUM WRITE SAME LENGTH no larger than MAXIMUM TRANSFER LENGTH. */
+static void inquiry_vpd_b0_caw_and_write_same_limits(void)
+{
+	struct lu_opts o = {.block_size = 4096};
+
+	LU_FX_OPEN(NULL);
+	CU_ASSERT_EQUAL(spc_inq(0, true, 0xb0, 255), 0x00);
+	CU_ASSERT_EQUAL(lu_fx.din[5], 255);
+	CU_ASSERT_EQUAL(iscsi_get64(lu_fx.din + 36), 32768);
+	lu_fx_close();
+	LU_FX_OPEN(&o);
+	CU_ASSERT_EQUAL(spc_inq(0, true, 0xb0, 255), 0x00);
+	CU_ASSERT_EQUAL(lu_fx.din[5], 255);
+	CU_ASSERT_EQUAL(iscsi_get32(lu_fx.din + 8), 4096);
+	CU_ASSERT_EQUAL(iscsi_get64(lu_fx.din + 36), 4096);
+	lu_fx_close();
+}
+
 /* SBC-3 §6.5.2: MEDIUM ROTATION RATE 1 = non-rotating. */
 static void inquiry_vpd_b1_non_rotating(void)
 {
@@ -519,6 +538,7 @@ UNIT_SUITE(lu_spc, "lu.spc",
 	   UNIT_TEST(inquiry_vpd80_returns_serial),
 	   UNIT_TEST(inquiry_vpd83_has_naa_t10_and_port_designators),
 	   UNIT_TEST(inquiry_vpd_b0_block_limits),
+	   UNIT_TEST(inquiry_vpd_b0_caw_and_write_same_limits),
 	   UNIT_TEST(inquiry_vpd_b1_non_rotating),
 	   UNIT_TEST(inquiry_vpd_b2_unmap_and_lbprz),
 	   UNIT_TEST(mode_sense6_all_pages_has_caching_control_iec),
