@@ -58,7 +58,7 @@ build/$(1)/%.o: %.c
 $(foreach c,$(COMPONENTS),
 build/$(1)/lib$(c).a: $$(patsubst %.c,build/$(1)/%.o,$$(call srcs_of,$(c)))
 	@mkdir -p $$(dir $$@)
-	rm -f $$@ && ar rcs $$@ $$^
+	rm -f $$@.tmp.$$$$$$$$ && ar rcs $$@.tmp.$$$$$$$$ $$^ && mv -f $$@.tmp.$$$$$$$$ $$@
 )
 # Link order: later components depend on earlier ones.
 $(1)_LIBS := $(foreach c,reference-target pcap suites harness reports proto,build/$(1)/lib$(c).a)
