@@ -44,6 +44,10 @@ struct cts_test {
 	const char *requirement; /* one line */
 	void (*fn)(struct cts_ctx *ctx);
 	unsigned timeout_ms; /* 0 = the run's default */
+	/* The iscsi-reftgt defect(s) (comma-separated --defect names) that
+	 * break this test's rule: the sensitivity check runs the test
+	 * against the reference target with each and expects FAIL. */
+	const char *defect;
 };
 
 /* Default per-test deadline when neither the test nor --timeout sets one. */
@@ -55,15 +59,23 @@ struct cts_test {
  * cts_registry_check). */
 void cts_register(const struct cts_test *t);
 
-#define CTS_TEST_TIMEOUT(sym, id_, section_, level_, requirement_, ms_)        \
+#define CTS_TEST_FULL(sym, id_, section_, level_, requirement_, ms_,         \
+		      defect_)                                                 \
 	static void sym(struct cts_ctx *ctx);                                  \
 	static const struct cts_test sym##_cts_test = {                        \
-	    (id_), (section_), (level_), (requirement_), sym, (ms_)};          \
+	    (id_), (section_), (level_), (requirement_), sym, (ms_), (defect_)}; \
 	__attribute__((constructor)) static void sym##_cts_register(void)      \
 	{                                                                      \
 		cts_register(&sym##_cts_test);                                 \
 	}                                                                      \
 	static void sym(struct cts_ctx *ctx)
+
+#define CTS_TEST_TIMEOUT(sym, id_, section_, level_, requirement_, ms_)        \
+	CTS_TEST_FULL(sym, id_, section_, level_, requirement_, ms_, NULL)
+
+/* A test with the reference-target defect that proves it can fail. */
+#define CTS_TEST_D(sym, id_, section_, level_, requirement_, defect_)         \
+	CTS_TEST_FULL(sym, id_, section_, level_, requirement_, 0u, defect_)
 
 #define CTS_TEST(sym, id_, section_, level_, requirement_)                     \
 	CTS_TEST_TIMEOUT(sym, id_, section_, level_, requirement_, 0u)

@@ -35,7 +35,7 @@
 #define EXIT_USAGE 2
 
 static const char usage_text[] =
-    "usage: iscsi-cts list [GLOB...]\n"
+    "usage: iscsi-cts list [--defects] [GLOB...]\n"
     "       iscsi-cts run --target URL [--profile FILE] [--junit FILE]\n"
     "                     [--json FILE] [--md FILE] [--pcap-dir DIR]\n"
     "                     [--timeout SECONDS] [--jobs N] [--baseline FILE]\n"
@@ -45,7 +45,9 @@ static const char usage_text[] =
     "Commands:\n"
     "  list              print the tests whose id matches a GLOB (all when\n"
     "                    none): id, section, level, requirement, "
-    "tab-separated\n"
+    "tab-separated;\n"
+    "                    with --defects: id and the iscsi-reftgt defect(s)\n"
+    "                    that make the test fail\n"
     "  run               run the selected tests against a target\n"
     "\n"
     "Options of run:\n"
@@ -118,9 +120,11 @@ static int cmd_list(int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"help", no_argument, NULL, 'h'},
+	    {"defects", no_argument, NULL, 'D'},
 	    {NULL, 0, NULL, 0},
 	};
 	const struct cts_test **sel;
+	bool defects = false;
 	long k;
 	int c;
 
@@ -130,14 +134,24 @@ static int cmd_list(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		}
+		if (c == 'D') {
+			defects = true;
+			continue;
+		}
 		return usage_error("list: bad option");
 	}
 	k = select_tests(argv + optind, argc - optind, &sel);
 	if (k < 0)
 		return EXIT_USAGE;
-	for (long i = 0; i < k; i++)
-		printf("%s\t%s\t%s\t%s\n", sel[i]->id, sel[i]->section,
-		       cts_level_name(sel[i]->level), sel[i]->requirement);
+	for (long i = 0; i < k; i++) {
+		if (defects)
+			printf("%s\t%s\n", sel[i]->id,
+			       sel[i]->defect ? sel[i]->defect : "-");
+		else
+			printf("%s\t%s\t%s\t%s\n", sel[i]->id,
+			       sel[i]->section, cts_level_name(sel[i]->level),
+			       sel[i]->requirement);
+	}
 	free(sel);
 	return 0;
 }

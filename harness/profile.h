@@ -41,6 +41,16 @@ struct cts_profile {
 	struct iscsi_url url2;
 	bool has_discovery_url; /* discovery_url: a portal for SendTargets */
 	struct iscsi_url discovery_url;
+	/* Targets with a property a test needs; a test that needs one the
+	 * profile does not give is SKIPPED, saying which key is missing. */
+	bool has_chap_url; /* chap_url: requires one-way CHAP */
+	struct iscsi_url chap_url;
+	bool has_mutual_url; /* mutual_url: offers mutual CHAP */
+	struct iscsi_url mutual_url;
+	bool has_mc_url; /* mc_url: MaxConnections > 1 (MC/S) */
+	struct iscsi_url mc_url;
+	bool has_nolun0_url; /* nolun0_url: no LU mapped at LUN 0 */
+	struct iscsi_url nolun0_url;
 
 	char initiator_name[CTS_PROFILE_STR_MAX]; /* "" = the harness default */
 

@@ -14,8 +14,22 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* X(ID, "name", "RFC section", "what the target then does") */
+#include "defects_login.h"
+#include "defects_text.h"
+#include "defects_ffp.h"
+
+/*
+ * X(ID, "name", "RFC section", "what the target then does").
+ * The catalog is DEFECTS_CORE below plus one list per suite area, each in
+ * its own header (defects_login.h, defects_text.h, defects_ffp.h).
+ */
 #define DEFECT_LIST(X)                                                         \
+	DEFECTS_CORE(X)                                                        \
+	DEFECTS_LOGIN(X)                                                       \
+	DEFECTS_TEXT(X)                                                        \
+	DEFECTS_FFP(X)
+
+#define DEFECTS_CORE(X)                                                         \
 	/* numbering (§4.2.2) */                                               \
 	X(IMMEDIATE_ADVANCES_CMDSN, "immediate-advances-cmdsn", "7143 4.2.2.1", \
 	  "advances ExpCmdSN on commands marked immediate")                    \

@@ -121,7 +121,7 @@ static void body_deadline(struct cts_ctx *ctx)
 
 #define T(id, lvl, fn, ms)                                                     \
 	{                                                                      \
-		id, "7143 11.12.2", lvl, "req " id, fn, ms                     \
+		id, "7143 11.12.2", lvl, "req " id, fn, ms, NULL                   \
 	}
 
 static const struct cts_test t_pass = T("h.pass", CTS_MUST, body_pass, 0);
@@ -227,7 +227,7 @@ static void registry_malformed_id_reported(void)
 	static const struct cts_test up = T("Login.x", CTS_MUST, body_pass, 0);
 	static const struct cts_test nodot = T("login", CTS_MUST, body_pass, 0);
 	static const struct cts_test nosec = {"login.z", "",	    CTS_MUST,
-					      "r",	 body_pass, 0};
+					      "r",	 body_pass, 0, NULL};
 	const struct cts_test *v[] = {&up};
 	const struct cts_test *w[] = {&nosec};
 	char err[256] = "";
