@@ -112,6 +112,9 @@ build/fuzz/%: tests/fuzz/%.c $(call srcs_of,proto) $(call srcs_of,reference-targ
 	@mkdir -p build/fuzz
 	$(CLANG) $(BASECFLAGS) $(FUZZ_CFLAGS) -o $@ $< \
 		$(call srcs_of,proto) $(FUZZ_EXTRA_$*) $(LIBS)
+# Fuzz targets that drive more than proto/ name their extra sources here.
+FUZZ_EXTRA_fuzz_reftgt := $(call srcs_of,reference-target)
+FUZZ_EXTRA_fuzz_pcap := $(call srcs_of,pcap)
 fuzz: $(FUZZ_BINS)
 
 # Each fuzz target runs for FUZZ_SECONDS from its seed corpus (copied, so the
