@@ -3,7 +3,6 @@
  * chap.c - CHAP for iSCSI login (RFC 7143 §12.1.3, RFC 1994); the value
  * encodings (hex/base64, numbers, lists) come from text.h.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,21 +10,9 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "err.h"
 #include "chap.h"
 #include "text.h"
-
-__attribute__((format(printf, 3, 4))) static int
-chap_fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 /* ---- RFC 1994 primitives ------------------------------------------------ */
 
@@ -74,7 +61,7 @@ int iscsi_chap_select_alg(const char *list, char *err, size_t errlen)
 	size_t len;
 
 	if (!list) {
-		chap_fail(err, errlen, "no CHAP_A list");
+		iscsi_err(err, errlen, "no CHAP_A list");
 		return 0;
 	}
 	while (iscsi_list_next(&cur, &item, &len)) {
@@ -91,7 +78,7 @@ int iscsi_chap_select_alg(const char *list, char *err, size_t errlen)
 		if (iscsi_chap_alg_supported(a))
 			return (int)a;
 	}
-	chap_fail(err, errlen,
+	iscsi_err(err, errlen,
 		  "CHAP_A=%.64s offers no supported algorithm (only 5, MD5; "
 		  "RFC 7143 §12.1.3)",
 		  list);
@@ -105,7 +92,7 @@ int iscsi_chap_parse_id(const char *v, uint8_t *id, char *err, size_t errlen)
 	if (iscsi_value_number(v, &n, err, errlen) < 0)
 		return -1;
 	if (n > 255)
-		return chap_fail(err, errlen,
+		return iscsi_err(err, errlen,
 				 "CHAP_I=%.32s is not 0..255 (one octet, "
 				 "RFC 1994 §4.1)",
 				 v);
@@ -121,7 +108,7 @@ int iscsi_chap_parse_bin(const char *v, uint8_t *out, size_t cap, size_t *len,
 	if (iscsi_value_to_bin(v, out, cap, len, err, errlen) < 0)
 		return -1;
 	if (*len == 0)
-		return chap_fail(err, errlen, "empty CHAP binary value");
+		return iscsi_err(err, errlen, "empty CHAP binary value");
 	return 0;
 }
 
@@ -177,19 +164,19 @@ int iscsi_chap_new_challenge(struct iscsi_chap *c, int alg, size_t len,
 			     size_t errlen)
 {
 	if (alg < 0 || !iscsi_chap_alg_supported((uint64_t)alg))
-		return chap_fail(err, errlen, "CHAP algorithm %d unsupported",
+		return iscsi_err(err, errlen, "CHAP algorithm %d unsupported",
 				 alg);
 	if (len == 0)
 		len = ISCSI_CHAP_CHALLENGE_DEFAULT;
 	if (len > ISCSI_CHAP_BIN_MAX)
-		return chap_fail(err, errlen,
+		return iscsi_err(err, errlen,
 				 "challenge of %zu bytes exceeds %d "
 				 "(RFC 7143 §12.1.3)",
 				 len, ISCSI_CHAP_BIN_MAX);
 	/* §9.2.1: never reuse a challenge; a fresh random one each time */
 	if (iscsi_chap_challenge(&c->id, 1) < 0 ||
 	    iscsi_chap_challenge(c->chal, len) < 0)
-		return chap_fail(err, errlen, "RAND_bytes failed");
+		return iscsi_err(err, errlen, "RAND_bytes failed");
 	c->alg = alg;
 	c->chal_len = len;
 	if (c->history)
@@ -199,7 +186,7 @@ int iscsi_chap_new_challenge(struct iscsi_chap *c, int alg, size_t len,
 	snprintf(k->a, sizeof(k->a), "%d", alg);
 	snprintf(k->i, sizeof(k->i), "%u", (unsigned)c->id);
 	if (iscsi_bin_to_hex(c->chal, len, k->c, sizeof(k->c)) < 0)
-		return chap_fail(err, errlen, "CHAP_C does not fit");
+		return iscsi_err(err, errlen, "CHAP_C does not fit");
 	return 0;
 }
 
@@ -213,13 +200,13 @@ int iscsi_chap_verify(const struct iscsi_chap *c, const char *name,
 	bool ok;
 
 	if (c->chal_len == 0)
-		return chap_fail(err, errlen,
+		return iscsi_err(err, errlen,
 				 "CHAP_R received but no challenge was sent");
 	if (!name || !peer || !peer->name || strcmp(name, peer->name) != 0)
-		return chap_fail(err, errlen, "unknown CHAP_N \"%.64s\"",
+		return iscsi_err(err, errlen, "unknown CHAP_N \"%.64s\"",
 				 name ? name : "");
 	if (rlen != ISCSI_CHAP_MD5_LEN)
-		return chap_fail(err, errlen,
+		return iscsi_err(err, errlen,
 				 "CHAP_R is %zu bytes, MD5 gives %d", rlen,
 				 ISCSI_CHAP_MD5_LEN);
 	/* §9.2.1: a response our own secret would give means a shared
@@ -228,17 +215,17 @@ int iscsi_chap_verify(const struct iscsi_chap *c, const char *name,
 	    iscsi_chap_response(c->id, self->secret, self->secret_len, c->chal,
 				c->chal_len, mine) == 0 &&
 	    iscsi_chap_equal(resp, mine, sizeof(mine)))
-		return chap_fail(err, errlen,
+		return iscsi_err(err, errlen,
 				 "CHAP_R matches our own secret's response: "
 				 "the same secret is used in both directions "
 				 "(RFC 7143 §9.2.1)");
 	if (iscsi_chap_response(c->id, peer->secret, peer->secret_len, c->chal,
 				c->chal_len, want) < 0)
-		return chap_fail(err, errlen, "MD5 unavailable");
+		return iscsi_err(err, errlen, "MD5 unavailable");
 	ok = iscsi_chap_equal(resp, want, sizeof(want));
 	OPENSSL_cleanse(want, sizeof(want));
 	if (!ok)
-		return chap_fail(err, errlen, "CHAP_R does not match");
+		return iscsi_err(err, errlen, "CHAP_R does not match");
 	return 0;
 }
 
@@ -252,7 +239,7 @@ int iscsi_chap_verify_keys(const struct iscsi_chap *c, const char *chap_n,
 	size_t rlen;
 
 	if (!chap_n || !chap_r)
-		return chap_fail(err, errlen,
+		return iscsi_err(err, errlen,
 				 "CHAP_N and CHAP_R are required "
 				 "(RFC 7143 §12.1.3)");
 	if (iscsi_chap_parse_bin(chap_r, r, sizeof(r), &rlen, err, errlen) < 0)
@@ -267,27 +254,27 @@ int iscsi_chap_respond(const struct iscsi_chap *c, uint8_t id,
 		       size_t errlen)
 {
 	if (c && c->alg && !iscsi_chap_alg_supported((uint64_t)c->alg))
-		return chap_fail(err, errlen, "CHAP algorithm %d unsupported",
+		return iscsi_err(err, errlen, "CHAP algorithm %d unsupported",
 				 c->alg);
 	if (clen == 0 || clen > ISCSI_CHAP_BIN_MAX)
-		return chap_fail(err, errlen,
+		return iscsi_err(err, errlen,
 				 "CHAP_C of %zu bytes (1..%d, RFC 7143 "
 				 "§12.1.3)",
 				 clen, ISCSI_CHAP_BIN_MAX);
 	/* §9.2.1: the peer must not hand our own challenge back to us */
 	if (c && c->chal_len == clen && iscsi_chap_equal(chal, c->chal, clen))
-		return chap_fail(err, errlen,
+		return iscsi_err(err, errlen,
 				 "CHAP_C is the challenge we sent on this "
 				 "connection: reflection (RFC 7143 §9.2.1)");
 	if (c && c->history && iscsi_chap_history_has(c->history, chal, clen))
-		return chap_fail(err, errlen,
+		return iscsi_err(err, errlen,
 				 "CHAP_C is a challenge we sent recently: "
 				 "reflection (RFC 7143 §9.2.1)");
 	if (!self || (!self->secret && self->secret_len))
-		return chap_fail(err, errlen, "no CHAP secret configured");
+		return iscsi_err(err, errlen, "no CHAP secret configured");
 	if (iscsi_chap_response(id, self->secret, self->secret_len, chal, clen,
 				out) < 0)
-		return chap_fail(err, errlen, "MD5 unavailable");
+		return iscsi_err(err, errlen, "MD5 unavailable");
 	return 0;
 }
 
@@ -301,7 +288,7 @@ int iscsi_chap_respond_keys(const struct iscsi_chap *c, const char *chap_i,
 	uint8_t id = 0;
 
 	if (!chap_i || !chap_c)
-		return chap_fail(err, errlen,
+		return iscsi_err(err, errlen,
 				 "CHAP_I and CHAP_C are required "
 				 "(RFC 7143 §12.1.3)");
 	if (iscsi_chap_parse_id(chap_i, &id, err, errlen) < 0 ||
@@ -311,6 +298,6 @@ int iscsi_chap_respond_keys(const struct iscsi_chap *c, const char *chap_i,
 	if (iscsi_chap_respond(c, id, chal, clen, self, out, err, errlen) < 0)
 		return -1;
 	if (iscsi_bin_to_hex(out, sizeof(out), r, rlen) < 0)
-		return chap_fail(err, errlen, "CHAP_R does not fit");
+		return iscsi_err(err, errlen, "CHAP_R does not fit");
 	return 0;
 }

@@ -8,26 +8,12 @@
  * in place. RFC 7143 §11.1 gives the layout: BHS, AHS, header digest,
  * data segment padded to 4 bytes, data digest.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "err.h"
 #include "framer.h"
-
-static void set_msg(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_msg(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static uint32_t lim_dsl(const struct iscsi_framer_limits *lim)
 {
@@ -52,13 +38,13 @@ int iscsi_frame_len(const uint8_t bhs[ISCSI_BHS_LEN],
 	size_t n;
 
 	if (ahs > lim_ahs(lim)) {
-		set_msg(err, errlen,
+		iscsi_err(err, errlen,
 			"TotalAHSLength %zu bytes over the limit of %zu", ahs,
 			lim_ahs(lim));
 		return -1;
 	}
 	if (dsl > lim_dsl(lim)) {
-		set_msg(err, errlen,
+		iscsi_err(err, errlen,
 			"DataSegmentLength %u over the limit of %u",
 			(unsigned)dsl, (unsigned)lim_dsl(lim));
 		return -1;
@@ -128,7 +114,7 @@ static enum iscsi_framer_status fail(struct iscsi_framer *f, char *err,
 	f->state = ISCSI_FRAMER_S_ERROR;
 	f->frame = NULL;
 	f->frame_len = 0;
-	set_msg(err, errlen, "%s", f->err);
+	iscsi_err(err, errlen, "%s", f->err);
 	return ISCSI_FRAMER_ERROR;
 }
 
@@ -141,7 +127,7 @@ static int reserve(struct iscsi_framer *f, size_t total)
 		return 0;
 	p = realloc(f->buf, total);
 	if (!p) {
-		set_msg(f->err, sizeof(f->err),
+		iscsi_err(f->err, sizeof(f->err),
 			"out of memory for a %zu-byte PDU", total);
 		return -1;
 	}
@@ -295,7 +281,7 @@ int iscsi_framer_decode(const struct iscsi_framer *f, struct iscsi_pdu *out,
 			char *err, size_t errlen)
 {
 	if (!f->frame) {
-		set_msg(err, errlen, "no complete PDU to decode");
+		iscsi_err(err, errlen, "no complete PDU to decode");
 		return -1;
 	}
 	return iscsi_pdu_decode(out, f->frame, f->frame_len, &f->frame_dg, err,

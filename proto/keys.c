@@ -3,10 +3,10 @@
  * keys.c - the key table of RFC 7143 §12.1 and §13, lookup, and checks of
  * a value against its row.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "err.h"
 #include "keys.h"
 #include "names.h"
 
@@ -190,25 +190,11 @@ const struct iscsi_key_def *iscsi_key_find(const char *name)
 	return NULL;
 }
 
-static void kerr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void kerr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 static int check_bounds(const struct iscsi_key_def *k, uint64_t x, char *err,
 			size_t errlen)
 {
 	if (x < k->min || x > k->max) {
-		kerr(err, errlen, "%s=%llu is outside %llu..%llu (§%s)",
+		iscsi_err(err, errlen, "%s=%llu is outside %llu..%llu (§%s)",
 		     k->name, (unsigned long long)x, (unsigned long long)k->min,
 		     (unsigned long long)k->max, k->section);
 		return -1;
@@ -225,12 +211,12 @@ static int check_list(const struct iscsi_key_def *k, const char *v,
 
 	while (iscsi_list_next(&cur, &it, &len)) {
 		if (len == 0) {
-			kerr(err, errlen, "%s has an empty list item (§6.1)",
+			iscsi_err(err, errlen, "%s has an empty list item (§6.1)",
 			     k->name);
 			return -1;
 		}
 		if (len > ISCSI_VALUE_MAX) {
-			kerr(err, errlen, "%s list item over %d bytes (§6.1)",
+			iscsi_err(err, errlen, "%s list item over %d bytes (§6.1)",
 			     k->name, ISCSI_VALUE_MAX);
 			return -1;
 		}
@@ -244,7 +230,7 @@ static int check_list(const struct iscsi_key_def *k, const char *v,
 			if (check_bounds(k, x, err, errlen) < 0)
 				return -1;
 		} else if (!iscsi_is_text_value(item)) {
-			kerr(err, errlen,
+			iscsi_err(err, errlen,
 			     "%s item \"%.32s\" has characters "
 			     "outside text-value (§6.1)",
 			     k->name, item);
@@ -282,7 +268,7 @@ static int check_port_tag(const char *p, char *err, size_t errlen)
 	if (*p == '\0')
 		return 0;
 bad:
-	kerr(err, errlen, "TargetAddress port or tag malformed (§13.8)");
+	iscsi_err(err, errlen, "TargetAddress port or tag malformed (§13.8)");
 	return -1;
 }
 
@@ -318,7 +304,7 @@ static int check_address(const char *v, char *err, size_t errlen)
 	}
 	return check_port_tag(p, err, errlen);
 bad:
-	kerr(err, errlen, "TargetAddress \"%.48s\" malformed (§13.8)", v);
+	iscsi_err(err, errlen, "TargetAddress \"%.48s\" malformed (§13.8)", v);
 	return -1;
 }
 
@@ -334,7 +320,7 @@ static int check_typed(const struct iscsi_key_def *k, const char *v, char *err,
 	case ISCSI_KT_BOOL:
 		if (iscsi_value_bool(v, &b) == 0)
 			return 0;
-		kerr(err, errlen, "%s=\"%.32s\" is not Yes or No (§6.1)",
+		iscsi_err(err, errlen, "%s=\"%.32s\" is not Yes or No (§6.1)",
 		     k->name, v);
 		return -1;
 	case ISCSI_KT_NUMBER:
@@ -356,7 +342,7 @@ static int check_typed(const struct iscsi_key_def *k, const char *v, char *err,
 	case ISCSI_KT_ENUM:
 		if (iscsi_list_contains(k->values, v, strlen(v)))
 			return 0;
-		kerr(err, errlen, "%s=\"%.32s\" is not one of %s (§%s)",
+		iscsi_err(err, errlen, "%s=\"%.32s\" is not one of %s (§%s)",
 		     k->name, v, k->values, k->section);
 		return -1;
 	case ISCSI_KT_NAME:
@@ -364,13 +350,13 @@ static int check_typed(const struct iscsi_key_def *k, const char *v, char *err,
 	case ISCSI_KT_LOCAL_NAME:
 		if (iscsi_is_utf8(v))
 			return 0;
-		kerr(err, errlen, "%s is not well-formed UTF-8 (§6.1)",
+		iscsi_err(err, errlen, "%s is not well-formed UTF-8 (§6.1)",
 		     k->name);
 		return -1;
 	case ISCSI_KT_TEXT:
 		if (iscsi_is_text_value(v))
 			return 0;
-		kerr(err, errlen, "%s has characters outside text-value",
+		iscsi_err(err, errlen, "%s has characters outside text-value",
 		     k->name);
 		return -1;
 	case ISCSI_KT_ADDRESS:
@@ -385,7 +371,7 @@ static int check_typed(const struct iscsi_key_def *k, const char *v, char *err,
 		    v, bin, k->maxlen < sizeof(bin) ? k->maxlen : sizeof(bin),
 		    &blen, err, errlen);
 	}
-	kerr(err, errlen, "%s has an unknown type", k->name);
+	iscsi_err(err, errlen, "%s has an unknown type", k->name);
 	return -1;
 }
 
@@ -395,7 +381,7 @@ int iscsi_key_value_check(const struct iscsi_key_def *k, const char *v,
 	size_t n = strlen(v);
 
 	if (iscsi_value_special(v) != ISCSI_VAL_PLAIN) {
-		kerr(err, errlen,
+		iscsi_err(err, errlen,
 		     "%s=%s: a reserved constant is not a value (§6.2)",
 		     k->name, v);
 		return -1;
@@ -404,12 +390,12 @@ int iscsi_key_value_check(const struct iscsi_key_def *k, const char *v,
 	if (k->type != ISCSI_KT_BINARY && k->type != ISCSI_KT_LIST &&
 	    k->type != ISCSI_KT_NUMBER_LIST && k->maxlen == 0 &&
 	    n > ISCSI_VALUE_MAX) {
-		kerr(err, errlen, "%s value is %zu bytes, over %d (§6.1)",
+		iscsi_err(err, errlen, "%s value is %zu bytes, over %d (§6.1)",
 		     k->name, n, ISCSI_VALUE_MAX);
 		return -1;
 	}
 	if (k->type != ISCSI_KT_BINARY && k->maxlen && n > k->maxlen) {
-		kerr(err, errlen, "%s value is %zu bytes, over %zu (§%s)",
+		iscsi_err(err, errlen, "%s value is %zu bytes, over %zu (§%s)",
 		     k->name, n, k->maxlen, k->section);
 		return -1;
 	}
@@ -440,26 +426,26 @@ int iscsi_key_phase_check(const struct iscsi_key_def *k,
 	case ISCSI_USE_FFPO:
 		if (ffp)
 			return 0;
-		kerr(err, errlen, "%s is full-feature only (§%s)", k->name,
+		iscsi_err(err, errlen, "%s is full-feature only (§%s)", k->name,
 		     k->section);
 		return -1;
 	case ISCSI_USE_SEC:
 		if (ctx->stage == ISCSI_STAGE_SECURITY)
 			return 0;
-		kerr(err, errlen,
+		iscsi_err(err, errlen,
 		     "%s belongs to the security negotiation stage (§%s)",
 		     k->name, k->section);
 		return -1;
 	case ISCSI_USE_IO:
 		if (!ffp)
 			return 0;
-		kerr(err, errlen, "%s is initialize-only: login, not FFP (§%s)",
+		iscsi_err(err, errlen, "%s is initialize-only: login, not FFP (§%s)",
 		     k->name, k->section);
 		return -1;
 	case ISCSI_USE_LO:
 		if (!ffp && ctx->leading)
 			return 0;
-		kerr(err, errlen,
+		iscsi_err(err, errlen,
 		     "%s is leading-only: the leading login alone (§%s)",
 		     k->name, k->section);
 		return -1;

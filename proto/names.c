@@ -3,25 +3,12 @@
  * names.c - iSCSI name validation (RFC 7143 §4.2.7); see names.h for the
  * subset of the rules enforced.
  */
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "err.h"
 #include "names.h"
-
-__attribute__((format(printf, 3, 4))) static int
-name_fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 static bool is_digit(char c)
 {
@@ -114,20 +101,20 @@ static int check_chars(const char *name, char *err, size_t errlen)
 			continue;
 		}
 		if (c >= 'A' && c <= 'Z')
-			return name_fail(err, errlen,
+			return iscsi_err(err, errlen,
 					 "uppercase '%c' at offset %zu: names "
 					 "are normalized to lowercase "
 					 "(RFC 7143 §4.2.7.2, RFC 3722)",
 					 c, i);
 		if (c < 0x80)
-			return name_fail(err, errlen,
+			return iscsi_err(err, errlen,
 					 "character 0x%02x at offset %zu is "
 					 "not allowed in an iSCSI name "
 					 "(RFC 7143 §4.2.7.2)",
 					 c, i);
 		n = utf8_seq_len(s + i);
 		if (!n)
-			return name_fail(err, errlen,
+			return iscsi_err(err, errlen,
 					 "malformed UTF-8 at offset %zu "
 					 "(RFC 7143 §4.2.7.2)",
 					 i);
@@ -144,17 +131,17 @@ static int check_hex_tail(const char *name, const char *what, size_t want1,
 
 	if (n != want1 && n != want2) {
 		if (want1 == want2)
-			return name_fail(err, errlen,
+			return iscsi_err(err, errlen,
 					 "%s name needs %zu hex digits, "
 					 "has %zu",
 					 what, want1, n);
-		return name_fail(err, errlen,
+		return iscsi_err(err, errlen,
 				 "%s name needs %zu or %zu hex digits, has %zu",
 				 what, want1, want2, n);
 	}
 	for (size_t i = 0; i < n; i++)
 		if (!is_hex(p[i]))
-			return name_fail(err, errlen,
+			return iscsi_err(err, errlen,
 					 "%s name: '%c' at offset %zu is not "
 					 "a hex digit",
 					 what, p[i], i + 4);
@@ -173,32 +160,32 @@ static int check_iqn(const char *name, char *err, size_t errlen)
 		bool ok = i == 4 ? p[i] == '-' : is_digit(p[i]);
 
 		if (!ok)
-			return name_fail(err, errlen,
+			return iscsi_err(err, errlen,
 					 "iqn name: date must be yyyy-mm "
 					 "(RFC 7143 §4.2.7.4)");
 	}
 	month = (p[5] - '0') * 10 + (p[6] - '0');
 	if (month < 1 || month > 12)
-		return name_fail(err, errlen,
+		return iscsi_err(err, errlen,
 				 "iqn name: month %02d is not 01..12 "
 				 "(RFC 7143 §4.2.7.4)",
 				 month);
 	p += 7;
 	if (*p != '.')
-		return name_fail(err, errlen,
+		return iscsi_err(err, errlen,
 				 "iqn name: '.' and a reversed domain name "
 				 "must follow the date (RFC 7143 §4.2.7.4)");
 	p++;
 	colon = strchr(p, ':');
 	dlen = colon ? (size_t)(colon - p) : strlen(p);
 	if (dlen == 0)
-		return name_fail(err, errlen,
+		return iscsi_err(err, errlen,
 				 "iqn name: empty naming-authority domain "
 				 "(RFC 7143 §4.2.7.4)");
 	for (size_t i = 0; i <= dlen; i++) {
 		if (i == dlen || p[i] == '.') {
 			if (label == 0)
-				return name_fail(err, errlen,
+				return iscsi_err(err, errlen,
 						 "iqn name: empty domain "
 						 "label at offset %zu",
 						 (size_t)(p - name) + i);
@@ -206,14 +193,14 @@ static int check_iqn(const char *name, char *err, size_t errlen)
 			continue;
 		}
 		if (!is_lower_alnum(p[i]) && p[i] != '-')
-			return name_fail(err, errlen,
+			return iscsi_err(err, errlen,
 					 "iqn name: '%c' at offset %zu is not "
 					 "allowed in the reversed domain name",
 					 p[i], (size_t)(p - name) + i);
 		label++;
 	}
 	if (colon && colon[1] == '\0')
-		return name_fail(err, errlen,
+		return iscsi_err(err, errlen,
 				 "iqn name: empty string after ':' "
 				 "(RFC 7143 §4.2.7.4)");
 	return 0;
@@ -224,10 +211,10 @@ int iscsi_name_validate(const char *name, char *err, size_t errlen)
 	size_t len;
 
 	if (!name || !*name)
-		return name_fail(err, errlen, "empty iSCSI name");
+		return iscsi_err(err, errlen, "empty iSCSI name");
 	len = strlen(name);
 	if (len > ISCSI_NAME_MAX)
-		return name_fail(err, errlen,
+		return iscsi_err(err, errlen,
 				 "iSCSI name is %zu bytes, more than %d "
 				 "(RFC 7143 §4.2.7.1)",
 				 len, ISCSI_NAME_MAX);
@@ -247,7 +234,7 @@ int iscsi_name_validate(const char *name, char *err, size_t errlen)
 			return -1;
 		break;
 	}
-	return name_fail(err, errlen,
+	return iscsi_err(err, errlen,
 			 "unknown type designator: an iSCSI name starts with "
 			 "\"iqn.\", \"eui.\" or \"naa.\" (RFC 7143 §4.2.7.3)");
 }

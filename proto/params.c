@@ -3,26 +3,12 @@
  * params.c - typed parameter sets: RFC 7143 §13 defaults, folding an
  * outcome into a set, and the pure "mine + peer's -> agreed" merge.
  */
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "err.h"
 #include "keys.h"
-
-static void perr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void perr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 void iscsi_params_defaults(struct iscsi_params *p)
 {
@@ -121,7 +107,7 @@ int iscsi_params_apply(struct iscsi_params *p, const char *key,
 	uint64_t x;
 
 	if (!k) {
-		perr(err, errlen, "unknown key \"%.63s\"", key);
+		iscsi_err(err, errlen, "unknown key \"%.63s\"", key);
 		return -1;
 	}
 	/* §6.2: after Reject/Irrelevant/NotUnderstood the value stays. */
@@ -132,7 +118,7 @@ int iscsi_params_apply(struct iscsi_params *p, const char *key,
 	if (iscsi_key_value_check(k, value, err, errlen) < 0)
 		return -1;
 	if (k->rule == &iscsi_rule_list_first && strchr(value, ',')) {
-		perr(err, errlen, "%s=%.48s is an offer, not an outcome", key,
+		iscsi_err(err, errlen, "%s=%.48s is an offer, not an outcome", key,
 		     value);
 		return -1;
 	}
@@ -195,7 +181,7 @@ static int params_check(const struct iscsi_params *p, const char *who,
 			continue;
 		v = *(const uint32_t *)(const void *)(base + fields[i].off);
 		if (v < k->min || v > k->max) {
-			perr(err, errlen, "%s %s=%u outside %llu..%llu (§%s)",
+			iscsi_err(err, errlen, "%s %s=%u outside %llu..%llu (§%s)",
 			     who, k->name, v, (unsigned long long)k->min,
 			     (unsigned long long)k->max, k->section);
 			return -1;
@@ -203,7 +189,7 @@ static int params_check(const struct iscsi_params *p, const char *who,
 	}
 	for (size_t i = 0; i < 2; i++)
 		if (extra[i].v < 512 || extra[i].v > 16777215u) {
-			perr(err, errlen,
+			iscsi_err(err, errlen,
 			     "%s %s=%u outside 512..16777215 "
 			     "(§13.12)",
 			     who, extra[i].key, extra[i].v);
@@ -266,7 +252,7 @@ int iscsi_params_merge(const struct iscsi_params *mine,
 	memcpy(agreed, &a, sizeof(a));
 	/* §13.14: FirstBurstLength MUST NOT exceed MaxBurstLength. */
 	if (a.first_burst > a.max_burst) {
-		perr(err, errlen,
+		iscsi_err(err, errlen,
 		     "FirstBurstLength %u clamped to MaxBurstLength %u "
 		     "(§13.14)",
 		     a.first_burst, a.max_burst);

@@ -3,27 +3,13 @@
  * pdu.c - PDU segments, AHS list and the wire encoding (RFC 7143 §11.1,
  * §11.2.2, §13.1).
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "err.h"
 #include "crc32c.h"
 #include "pdu.h"
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 void iscsi_pdu_init(struct iscsi_pdu *pdu)
 {
@@ -142,18 +128,18 @@ ssize_t iscsi_pdu_encode(const struct iscsi_pdu *pdu,
 	struct iscsi_bhs *h;
 
 	if (pdu->ahs_len > ISCSI_AHS_MAX || pdu->ahs_len % 4) {
-		set_err(err, errlen, "AHS of %zu bytes is not 0..%u in 4-byte "
+		iscsi_err(err, errlen, "AHS of %zu bytes is not 0..%u in 4-byte "
 			"words", pdu->ahs_len, ISCSI_AHS_MAX);
 		return -1;
 	}
 	if (pdu->data_len > ISCSI_DSL_MAX) {
-		set_err(err, errlen, "data segment of %zu bytes exceeds the "
+		iscsi_err(err, errlen, "data segment of %zu bytes exceeds the "
 			"24-bit DataSegmentLength", pdu->data_len);
 		return -1;
 	}
 	need = iscsi_pdu_wire_len(pdu, dg);
 	if (need > buflen) {
-		set_err(err, errlen, "buffer of %zu bytes too small for a PDU "
+		iscsi_err(err, errlen, "buffer of %zu bytes too small for a PDU "
 			"of %zu", buflen, need);
 		return -1;
 	}
@@ -208,7 +194,7 @@ int iscsi_pdu_decode(struct iscsi_pdu *pdu, const uint8_t *buf, size_t len,
 
 	iscsi_pdu_release(pdu);
 	if (len < ISCSI_BHS_LEN) {
-		set_err(err, errlen, "truncated BHS: %zu of 48 bytes", len);
+		iscsi_err(err, errlen, "truncated BHS: %zu of 48 bytes", len);
 		return -1;
 	}
 	ahs = iscsi_bhs_ahs_bytes(h);
@@ -218,14 +204,14 @@ int iscsi_pdu_decode(struct iscsi_pdu *pdu, const uint8_t *buf, size_t len,
 	if (dsl)
 		need += dsl + pad + (dd ? ISCSI_DIGEST_LEN : 0);
 	if (len < need) {
-		set_err(err, errlen, "truncated PDU: %zu bytes, TotalAHSLength "
+		iscsi_err(err, errlen, "truncated PDU: %zu bytes, TotalAHSLength "
 			"%zu, DataSegmentLength %zu%s%s need %zu", len, ahs,
 			dsl, hd ? ", header digest" : "",
 			dsl && dd ? ", data digest" : "", need);
 		return -1;
 	}
 	if (len > need) {
-		set_err(err, errlen, "%zu bytes after the end of a %zu-byte "
+		iscsi_err(err, errlen, "%zu bytes after the end of a %zu-byte "
 			"PDU", len - need, need);
 		return -1;
 	}
@@ -256,7 +242,7 @@ int iscsi_pdu_decode(struct iscsi_pdu *pdu, const uint8_t *buf, size_t len,
 	return 0;
 nomem:
 	iscsi_pdu_release(pdu);
-	set_err(err, errlen, "out of memory copying a PDU segment");
+	iscsi_err(err, errlen, "out of memory copying a PDU segment");
 	return -1;
 }
 

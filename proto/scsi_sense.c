@@ -4,10 +4,10 @@
  * (SPC-4 §4.5.2) formats: parse for the harness and analyzer, build for
  * the target.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "err.h"
 #include "scsi.h"
 #include "wire.h"
 
@@ -24,19 +24,6 @@
 #define FIXED_EOM      0x40
 #define FIXED_ILI      0x20
 #define SKSV	       0x80
-
-__attribute__((format(printf, 3, 4))) static int
-sense_fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 /* Bytes covered by the additional sense length, capped by len. */
 static size_t sense_extent(const uint8_t *buf, size_t len)
@@ -55,7 +42,7 @@ static int parse_fixed(const uint8_t *buf, size_t len, struct scsi_sense *s,
 	size_t n = sense_extent(buf, len);
 
 	if (n < 3)
-		return sense_fail(err, errlen,
+		return iscsi_err(err, errlen,
 				  "fixed-format sense of %zu bytes has no "
 				  "sense key",
 				  len);
@@ -101,7 +88,7 @@ static int parse_one_desc(const uint8_t *d, struct scsi_sense *s, char *err,
 	if (d[0] > DESC_BLOCK)
 		return 0; /* other descriptor types are skipped */
 	if (d[1] != want_len[d[0]])
-		return sense_fail(err, errlen,
+		return iscsi_err(err, errlen,
 				  "sense descriptor type 0x%02x has additional "
 				  "length %u, expected %u (SPC-4 §4.5.2)",
 				  d[0], d[1], want_len[d[0]]);
@@ -141,7 +128,7 @@ static int parse_desc(const uint8_t *buf, size_t len, struct scsi_sense *s,
 	size_t n = sense_extent(buf, len);
 
 	if (n < 4)
-		return sense_fail(err, errlen,
+		return iscsi_err(err, errlen,
 				  "descriptor-format sense of %zu bytes has "
 				  "no ASC/ASCQ",
 				  len);
@@ -150,7 +137,7 @@ static int parse_desc(const uint8_t *buf, size_t len, struct scsi_sense *s,
 	s->ascq = buf[3];
 	for (size_t off = 8; off < n;) {
 		if (n - off < 2 || n - off - 2 < buf[off + 1])
-			return sense_fail(err, errlen,
+			return iscsi_err(err, errlen,
 					  "sense descriptor at offset %zu "
 					  "overruns the sense data",
 					  off);
@@ -166,7 +153,7 @@ int scsi_sense_parse(const uint8_t *buf, size_t len, struct scsi_sense *s,
 {
 	memset(s, 0, sizeof(*s));
 	if (!buf || len == 0)
-		return sense_fail(err, errlen, "no sense data");
+		return iscsi_err(err, errlen, "no sense data");
 	s->response_code = buf[0] & 0x7f;
 	switch (s->response_code) {
 	case 0x70:
@@ -179,7 +166,7 @@ int scsi_sense_parse(const uint8_t *buf, size_t len, struct scsi_sense *s,
 		s->deferred = s->response_code == 0x73;
 		return parse_desc(buf, len, s, err, errlen);
 	default:
-		return sense_fail(err, errlen,
+		return iscsi_err(err, errlen,
 				  "sense response code 0x%02x is neither "
 				  "fixed (70h/71h) nor descriptor (72h/73h)",
 				  s->response_code);

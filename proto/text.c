@@ -3,26 +3,12 @@
  * text.c - key=value lists: parse, build, serialize, accumulate across
  * PDUs (RFC 7143 §6.1).  Value forms live in textval.c.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "err.h"
 #include "text.h"
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 void iscsi_text_init(struct iscsi_text *t)
 {
@@ -143,21 +129,21 @@ static int parse_item(struct iscsi_text *t, const char *p, size_t n, size_t off,
 	char key[ISCSI_KEY_NAME_MAX + 1];
 
 	if (n == 0) {
-		set_err(err, errlen, "empty item (two NULs) at offset %zu",
+		iscsi_err(err, errlen, "empty item (two NULs) at offset %zu",
 			off);
 		return -1;
 	}
 	if (!eq) {
-		set_err(err, errlen, "item at offset %zu has no '='", off);
+		iscsi_err(err, errlen, "item at offset %zu has no '='", off);
 		return -1;
 	}
 	klen = (size_t)(eq - p);
 	if (klen == 0) {
-		set_err(err, errlen, "empty key at offset %zu", off);
+		iscsi_err(err, errlen, "empty key at offset %zu", off);
 		return -1;
 	}
 	if (klen > ISCSI_KEY_NAME_MAX) {
-		set_err(err, errlen,
+		iscsi_err(err, errlen,
 			"key at offset %zu is %zu bytes, over %d (§6.1)", off,
 			klen, ISCSI_KEY_NAME_MAX);
 		return -1;
@@ -165,14 +151,14 @@ static int parse_item(struct iscsi_text *t, const char *p, size_t n, size_t off,
 	memcpy(key, p, klen);
 	key[klen] = '\0';
 	if (!iscsi_key_name_valid(key)) {
-		set_err(err, errlen,
+		iscsi_err(err, errlen,
 			"key at offset %zu has characters outside the §6.1 "
 			"key-name set",
 			off);
 		return -1;
 	}
 	if (text_add_n(t, p, klen, eq + 1, n - klen - 1) < 0) {
-		set_err(err, errlen, "out of memory");
+		iscsi_err(err, errlen, "out of memory");
 		return -1;
 	}
 	return 0;
@@ -189,7 +175,7 @@ int iscsi_text_parse(struct iscsi_text *t, const uint8_t *buf, size_t len,
 		bool some_nul = memchr(buf, '\0', len) != NULL;
 
 		/* §6.1: every key=value pair ends with a NUL. */
-		set_err(err, errlen, "%s: the last item is not NUL-terminated",
+		iscsi_err(err, errlen, "%s: the last item is not NUL-terminated",
 			some_nul ? "trailing data after the last NUL"
 				 : "missing final NUL");
 		return -1;
@@ -231,7 +217,7 @@ int iscsi_text_accum_add(struct iscsi_text_accum *a, const uint8_t *seg,
 			 size_t len, char *err, size_t errlen)
 {
 	if (len > a->limit - a->len) {
-		set_err(err, errlen,
+		iscsi_err(err, errlen,
 			"text exceeds %zu bytes across continued PDUs",
 			a->limit);
 		return -1;
@@ -246,7 +232,7 @@ int iscsi_text_accum_add(struct iscsi_text_accum *a, const uint8_t *seg,
 			cap = a->limit;
 		b = realloc(a->buf, cap);
 		if (!b) {
-			set_err(err, errlen, "out of memory");
+			iscsi_err(err, errlen, "out of memory");
 			return -1;
 		}
 		a->buf = b;

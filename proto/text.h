@@ -137,6 +137,9 @@ bool iscsi_is_text_value(const char *v);
 /* iSCSI-local-name-value: well-formed UTF-8, no NUL (§6.1). */
 bool iscsi_is_utf8(const char *v);
 
+/* The value of one hexadecimal digit (either case), or -1. */
+int iscsi_hex_digit(int c);
+
 /*
  * Binary values (§6.1): hex-constant ("0x", n digits decode to (n+1)/2
  * bytes, an odd first digit taken as the low nibble of the first byte) or

@@ -3,25 +3,11 @@
  * textval.c - the value forms of RFC 7143 §6.1: booleans, numbers,
  * ranges, lists, character sets, binary strings (hex and base64).
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "err.h"
 #include "text.h"
-
-static void val_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void val_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 enum iscsi_special iscsi_value_special(const char *v)
 {
@@ -77,7 +63,7 @@ int iscsi_value_bool(const char *v, bool *out)
 	return -1;
 }
 
-static int hex_digit(int c)
+int iscsi_hex_digit(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -109,14 +95,14 @@ static int parse_decimal(const char *v, uint64_t *out, char *err, size_t errlen)
 
 	/* decimal-constant: "0" or digits not starting with 0 (§6.1). */
 	if (v[0] == '0' && v[1] != '\0') {
-		val_err(err, errlen, "decimal \"%.32s\" has a leading zero", v);
+		iscsi_err(err, errlen, "decimal \"%.32s\" has a leading zero", v);
 		return -1;
 	}
 	for (const char *p = v; *p; p++) {
 		unsigned d;
 
 		if (*p < '0' || *p > '9') {
-			val_err(err, errlen,
+			iscsi_err(err, errlen,
 				"bad character in decimal "
 				"\"%.32s\"",
 				v);
@@ -124,7 +110,7 @@ static int parse_decimal(const char *v, uint64_t *out, char *err, size_t errlen)
 		}
 		d = (unsigned)(*p - '0');
 		if (x > (UINT64_MAX - d) / 10) {
-			val_err(err, errlen, "\"%.32s\" is 2**64 or more", v);
+			iscsi_err(err, errlen, "\"%.32s\" is 2**64 or more", v);
 			return -1;
 		}
 		x = x * 10 + d;
@@ -139,18 +125,18 @@ static int parse_hex(const char *v, const char *digits, uint64_t *out,
 	uint64_t x = 0;
 
 	if (*digits == '\0') {
-		val_err(err, errlen, "hex constant \"%.32s\" has no digits", v);
+		iscsi_err(err, errlen, "hex constant \"%.32s\" has no digits", v);
 		return -1;
 	}
 	for (const char *p = digits; *p; p++) {
-		int d = hex_digit((unsigned char)*p);
+		int d = iscsi_hex_digit((unsigned char)*p);
 
 		if (d < 0) {
-			val_err(err, errlen, "bad hex digit in \"%.32s\"", v);
+			iscsi_err(err, errlen, "bad hex digit in \"%.32s\"", v);
 			return -1;
 		}
 		if (x >> 60) {
-			val_err(err, errlen, "\"%.32s\" is 2**64 or more", v);
+			iscsi_err(err, errlen, "\"%.32s\" is 2**64 or more", v);
 			return -1;
 		}
 		x = x << 4 | (uint64_t)d;
@@ -166,7 +152,7 @@ static int parse_b64_number(const char *v, const char *digits, uint64_t *out,
 	const char *p = digits;
 
 	if (*p == '\0' || *p == '=') {
-		val_err(err, errlen, "base64 constant \"%.32s\" has no digits",
+		iscsi_err(err, errlen, "base64 constant \"%.32s\" has no digits",
 			v);
 		return -1;
 	}
@@ -174,12 +160,12 @@ static int parse_b64_number(const char *v, const char *digits, uint64_t *out,
 		int d = b64_digit((unsigned char)*p);
 
 		if (d < 0) {
-			val_err(err, errlen, "bad base64 digit in \"%.32s\"",
+			iscsi_err(err, errlen, "bad base64 digit in \"%.32s\"",
 				v);
 			return -1;
 		}
 		if (x >> 58) {
-			val_err(err, errlen, "\"%.32s\" is 2**64 or more", v);
+			iscsi_err(err, errlen, "\"%.32s\" is 2**64 or more", v);
 			return -1;
 		}
 		x = x << 6 | (uint64_t)d;
@@ -188,7 +174,7 @@ static int parse_b64_number(const char *v, const char *digits, uint64_t *out,
 	for (; *p == '='; p++)
 		;
 	if (*p) {
-		val_err(err, errlen, "data after base64 padding in \"%.32s\"",
+		iscsi_err(err, errlen, "data after base64 padding in \"%.32s\"",
 			v);
 		return -1;
 	}
@@ -199,14 +185,14 @@ static int parse_b64_number(const char *v, const char *digits, uint64_t *out,
 int iscsi_value_number(const char *v, uint64_t *out, char *err, size_t errlen)
 {
 	if (*v == '\0') {
-		val_err(err, errlen, "empty numerical value");
+		iscsi_err(err, errlen, "empty numerical value");
 		return -1;
 	}
 	if (v[0] == '0' && (v[1] == 'x' || v[1] == 'X'))
 		return parse_hex(v, v + 2, out, err, errlen);
 	if (v[0] == '0' && (v[1] == 'b' || v[1] == 'B')) {
 		/* §6.1: numerical-value is decimal or hex only. */
-		val_err(err, errlen,
+		iscsi_err(err, errlen,
 			"base64 \"%.32s\" is not a numerical-value (§6.1)", v);
 		return -1;
 	}
@@ -229,12 +215,12 @@ int iscsi_value_range(const char *v, uint64_t *lo, uint64_t *hi, char *err,
 	size_t ll;
 
 	if (!tilde) {
-		val_err(err, errlen, "range \"%.32s\" has no '~'", v);
+		iscsi_err(err, errlen, "range \"%.32s\" has no '~'", v);
 		return -1;
 	}
 	ll = (size_t)(tilde - v);
 	if (ll > ISCSI_VALUE_MAX) {
-		val_err(err, errlen, "range bound too long");
+		iscsi_err(err, errlen, "range bound too long");
 		return -1;
 	}
 	memcpy(left, v, ll);
@@ -244,7 +230,7 @@ int iscsi_value_range(const char *v, uint64_t *lo, uint64_t *hi, char *err,
 		return -1;
 	/* §6.1: the right value must not be lower than the left. */
 	if (*hi < *lo) {
-		val_err(err, errlen, "range \"%.32s\" has hi < lo", v);
+		iscsi_err(err, errlen, "range \"%.32s\" has hi < lo", v);
 		return -1;
 	}
 	return 0;
@@ -341,17 +327,17 @@ static int hex_to_bin(const char *v, const char *d, uint8_t *out, size_t cap,
 	size_t n = strlen(d), bytes = (n + 1) / 2, o = 0, i = 0;
 
 	if (n == 0) {
-		val_err(err, errlen, "hex constant \"%.32s\" has no digits", v);
+		iscsi_err(err, errlen, "hex constant \"%.32s\" has no digits", v);
 		return -1;
 	}
 	if (bytes > cap) {
-		val_err(err, errlen, "binary value of %zu bytes exceeds %zu",
+		iscsi_err(err, errlen, "binary value of %zu bytes exceeds %zu",
 			bytes, cap);
 		return -1;
 	}
 	/* An odd count: the first digit is the low half of byte 0 (§6.1). */
 	if (n & 1) {
-		int x = hex_digit((unsigned char)d[0]);
+		int x = iscsi_hex_digit((unsigned char)d[0]);
 
 		if (x < 0)
 			goto bad;
@@ -359,8 +345,8 @@ static int hex_to_bin(const char *v, const char *d, uint8_t *out, size_t cap,
 		i = 1;
 	}
 	for (; i < n; i += 2) {
-		int hi = hex_digit((unsigned char)d[i]);
-		int lo = hex_digit((unsigned char)d[i + 1]);
+		int hi = iscsi_hex_digit((unsigned char)d[i]);
+		int lo = iscsi_hex_digit((unsigned char)d[i + 1]);
 
 		if (hi < 0 || lo < 0)
 			goto bad;
@@ -369,7 +355,7 @@ static int hex_to_bin(const char *v, const char *d, uint8_t *out, size_t cap,
 	*len = o;
 	return 0;
 bad:
-	val_err(err, errlen, "bad hex digit in \"%.32s\"", v);
+	iscsi_err(err, errlen, "bad hex digit in \"%.32s\"", v);
 	return -1;
 }
 
@@ -385,26 +371,26 @@ static int b64_to_bin(const char *v, const char *d, uint8_t *out, size_t cap,
 	while (d[n + pad] == '=')
 		pad++;
 	if (d[n + pad] != '\0' || pad > 2) {
-		val_err(err, errlen, "bad base64 padding in \"%.32s\"", v);
+		iscsi_err(err, errlen, "bad base64 padding in \"%.32s\"", v);
 		return -1;
 	}
 	/* §6.1: 4k+1 characters cannot be a correct encoding. */
 	if (n == 0 || n % 4 == 1) {
-		val_err(err, errlen,
+		iscsi_err(err, errlen,
 			"base64 \"%.32s\" has an impossible "
 			"length",
 			v);
 		return -1;
 	}
 	if (pad && (n + pad) % 4 != 0) {
-		val_err(err, errlen,
+		iscsi_err(err, errlen,
 			"base64 \"%.32s\" is padded to a length "
 			"that is not a multiple of 4",
 			v);
 		return -1;
 	}
 	if (n * 3 / 4 > cap) {
-		val_err(err, errlen, "binary value of %zu bytes exceeds %zu",
+		iscsi_err(err, errlen, "binary value of %zu bytes exceeds %zu",
 			n * 3 / 4, cap);
 		return -1;
 	}
@@ -412,7 +398,7 @@ static int b64_to_bin(const char *v, const char *d, uint8_t *out, size_t cap,
 		int x = b64_digit((unsigned char)d[i]);
 
 		if (x < 0) {
-			val_err(err, errlen, "bad base64 digit in \"%.32s\"",
+			iscsi_err(err, errlen, "bad base64 digit in \"%.32s\"",
 				v);
 			return -1;
 		}
@@ -435,7 +421,7 @@ int iscsi_value_to_bin(const char *v, uint8_t *out, size_t cap, size_t *len,
 	if (v[0] == '0' && (v[1] == 'b' || v[1] == 'B'))
 		return b64_to_bin(v, v + 2, out, cap, len, err, errlen);
 	/* §6.1: decimal encodes binary only with an explicit length. */
-	val_err(err, errlen,
+	iscsi_err(err, errlen,
 		"binary value \"%.32s\" is neither hex (0x) nor base64 (0b)",
 		v);
 	return -1;

@@ -3,43 +3,20 @@
  * url.c - parse and format iscsi:// URLs (syntax in url.h).
  */
 #include <arpa/inet.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "err.h"
+#include "text.h"
 #include "url.h"
 
 #define URL_SCHEME "iscsi://"
-
-__attribute__((format(printf, 3, 4))) static int
-url_fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static int copy_span(char *dst, size_t dstlen, const char *s, size_t n,
 		     const char *what, char *err, size_t errlen)
 {
 	if (n >= dstlen)
-		return url_fail(err, errlen, "%s is longer than %zu bytes",
+		return iscsi_err(err, errlen, "%s is longer than %zu bytes",
 				what, dstlen - 1);
 	memcpy(dst, s, n);
 	dst[n] = '\0';
@@ -56,23 +33,23 @@ static int copy_decoded(char *dst, size_t dstlen, const char *s, size_t n,
 		int c = (unsigned char)s[i];
 
 		if (c == '%') {
-			int hi = n - i >= 3 ? hexval(s[i + 1]) : -1;
-			int lo = n - i >= 3 ? hexval(s[i + 2]) : -1;
+			int hi = n - i >= 3 ? iscsi_hex_digit(s[i + 1]) : -1;
+			int lo = n - i >= 3 ? iscsi_hex_digit(s[i + 2]) : -1;
 
 			if (hi < 0 || lo < 0)
-				return url_fail(err, errlen,
+				return iscsi_err(err, errlen,
 						"bad %%-escape in %s at "
 						"offset %zu",
 						what, i);
 			c = hi << 4 | lo;
 			if (c == 0)
-				return url_fail(err, errlen,
+				return iscsi_err(err, errlen,
 						"%%00 is not allowed in %s",
 						what);
 			i += 2;
 		}
 		if (o + 1 >= dstlen)
-			return url_fail(err, errlen,
+			return iscsi_err(err, errlen,
 					"%s is longer than %zu bytes", what,
 					dstlen - 1);
 		dst[o++] = (char)c;
@@ -112,7 +89,7 @@ static int parse_query(const char *q, size_t n, struct iscsi_url *u, char *err,
 		int rc;
 
 		if (!eq)
-			return url_fail(err, errlen,
+			return iscsi_err(err, errlen,
 					"URL argument '%.*s' has no '='",
 					(int)arglen, q);
 		klen = (size_t)(eq - q);
@@ -131,13 +108,13 @@ static int parse_query(const char *q, size_t n, struct iscsi_url *u, char *err,
 			else if (vlen == 6 && !memcmp(v, "crc32c", 6))
 				u->header_digest = ISCSI_URL_DIGEST_CRC32C;
 			else
-				return url_fail(err, errlen,
+				return iscsi_err(err, errlen,
 						"header_digest must be none "
 						"or crc32c, not '%.*s'",
 						(int)vlen, v);
 			rc = 0;
 		} else {
-			return url_fail(err, errlen,
+			return iscsi_err(err, errlen,
 					"unknown URL argument '%.*s'",
 					(int)klen, q);
 		}
@@ -161,11 +138,11 @@ static int parse_userinfo(const char *s, size_t n, struct iscsi_url *u,
 	if (!sep)
 		sep = memchr(s, ':', n);
 	if (!sep || sep + 1 == s + n)
-		return url_fail(err, errlen,
+		return iscsi_err(err, errlen,
 				"user name given without a password");
 	ulen = (size_t)(sep - s);
 	if (ulen == 0)
-		return url_fail(err, errlen, "empty user name before '@'");
+		return iscsi_err(err, errlen, "empty user name before '@'");
 	if (copy_span(u->user, sizeof(u->user), s, ulen, "user name", err,
 		      errlen) < 0)
 		return -1;
@@ -194,30 +171,30 @@ static int parse_hostport(const char *s, size_t n, struct iscsi_url *u,
 		unsigned char addr[16];
 
 		if (!close)
-			return url_fail(err, errlen,
+			return iscsi_err(err, errlen,
 					"unterminated '[' in IPv6 address");
 		hlen = (size_t)(close - s - 1);
 		if (copy_span(u->host, sizeof(u->host), s + 1, hlen, "host",
 			      err, errlen) < 0)
 			return -1;
 		if (inet_pton(AF_INET6, u->host, addr) != 1)
-			return url_fail(err, errlen,
+			return iscsi_err(err, errlen,
 					"'%s' is not an IPv6 address", u->host);
 		u->host_is_ipv6 = true;
 		p = close + 1;
 		if (p < end && *p != ':' && *p != '/')
-			return url_fail(err, errlen,
+			return iscsi_err(err, errlen,
 					"unexpected '%c' after ']'", *p);
 	} else {
 		for (p = s; p < end && *p != ':' && *p != '/'; p++)
 			if (!host_char_ok(*p))
-				return url_fail(err, errlen,
+				return iscsi_err(err, errlen,
 						"character '%c' is not "
 						"allowed in a host name",
 						*p);
 		hlen = (size_t)(p - s);
 		if (hlen == 0)
-			return url_fail(err, errlen, "missing host");
+			return iscsi_err(err, errlen, "missing host");
 		if (copy_span(u->host, sizeof(u->host), s, hlen, "host", err,
 			      errlen) < 0)
 			return -1;
@@ -230,7 +207,7 @@ static int parse_hostport(const char *s, size_t n, struct iscsi_url *u,
 			p++;
 		if (parse_decimal(ps, (size_t)(p - ps), 65535, &port) < 0 ||
 		    port == 0)
-			return url_fail(err, errlen,
+			return iscsi_err(err, errlen,
 					"bad port '%.*s' (1..65535)",
 					(int)(p - ps), ps);
 		u->port = (uint16_t)port;
@@ -255,14 +232,14 @@ static int parse_path(const char *s, size_t n, struct iscsi_url *u, char *err,
 	slash = memchr(s, '/', n);
 	tlen = slash ? (size_t)(slash - s) : n;
 	if (tlen == 0)
-		return url_fail(err, errlen, "empty target name");
+		return iscsi_err(err, errlen, "empty target name");
 	if (copy_decoded(u->target, sizeof(u->target), s, tlen, "target name",
 			 err, errlen) < 0)
 		return -1;
 	if (!slash)
 		return 0;
 	if (parse_decimal(slash + 1, n - tlen - 1, ISCSI_URL_LUN_MAX, &lun) < 0)
-		return url_fail(err, errlen, "bad LUN '%.*s' (0..%d)",
+		return iscsi_err(err, errlen, "bad LUN '%.*s' (0..%d)",
 				(int)(n - tlen - 1), slash + 1,
 				ISCSI_URL_LUN_MAX);
 	u->lun = (int)lun;
@@ -275,12 +252,12 @@ static int check_scheme(const char *s, char *err, size_t errlen)
 	if (!strncmp(s, URL_SCHEME, strlen(URL_SCHEME)))
 		return 0;
 	if (!strncmp(s, "iser://", 7))
-		return url_fail(err, errlen,
+		return iscsi_err(err, errlen,
 				"iser:// URLs are not supported (TCP only)");
 	if (strstr(s, "://"))
-		return url_fail(err, errlen,
+		return iscsi_err(err, errlen,
 				"unsupported URL scheme: must be iscsi://");
-	return url_fail(err, errlen, "missing iscsi:// scheme");
+	return iscsi_err(err, errlen, "missing iscsi:// scheme");
 }
 
 int iscsi_url_parse(const char *s, struct iscsi_url *u, char *err,
@@ -290,7 +267,7 @@ int iscsi_url_parse(const char *s, struct iscsi_url *u, char *err,
 	size_t rest, used = 0;
 
 	if (!s || !u)
-		return url_fail(err, errlen, "no URL");
+		return iscsi_err(err, errlen, "no URL");
 	memset(u, 0, sizeof(*u));
 	u->port = ISCSI_URL_PORT_DEFAULT;
 	if (check_scheme(s, err, errlen) < 0)
@@ -313,10 +290,10 @@ int iscsi_url_parse(const char *s, struct iscsi_url *u, char *err,
 	if (q && parse_query(q + 1, strlen(q + 1), u, err, errlen) < 0)
 		return -1;
 	if ((u->target_user[0] != '\0') != (u->target_password[0] != '\0'))
-		return url_fail(err, errlen,
+		return iscsi_err(err, errlen,
 				"target_user and target_password go together");
 	if (u->target_user[0] && !u->user[0])
-		return url_fail(err, errlen,
+		return iscsi_err(err, errlen,
 				"target_user/target_password (mutual CHAP) "
 				"need user and password as well");
 	return 0;
@@ -366,24 +343,24 @@ static int check_formattable(const struct iscsi_url *u, char *err,
 			     size_t errlen)
 {
 	if (!u->host[0])
-		return url_fail(err, errlen, "no host to format");
+		return iscsi_err(err, errlen, "no host to format");
 	if (strpbrk(u->user, "%:@/?"))
-		return url_fail(err, errlen,
+		return iscsi_err(err, errlen,
 				"user name holds a character the URL syntax "
 				"cannot carry (one of %%:@/?)");
 	if (strpbrk(u->password, "@?"))
-		return url_fail(err, errlen,
+		return iscsi_err(err, errlen,
 				"password holds '@' or '?', which the URL "
 				"syntax cannot carry");
 	if (strpbrk(u->target_user, "&?") || strpbrk(u->target_password, "&"))
-		return url_fail(err, errlen,
+		return iscsi_err(err, errlen,
 				"target_user/target_password hold '&' or '?'");
 	if ((u->user[0] != '\0') != (u->password[0] != '\0'))
-		return url_fail(err, errlen, "user and password go together");
+		return iscsi_err(err, errlen, "user and password go together");
 	if (u->has_lun && !u->target[0])
-		return url_fail(err, errlen, "a LUN needs a target name");
+		return iscsi_err(err, errlen, "a LUN needs a target name");
 	if (u->has_lun && (u->lun < 0 || u->lun > ISCSI_URL_LUN_MAX))
-		return url_fail(err, errlen, "LUN %d out of range", u->lun);
+		return iscsi_err(err, errlen, "LUN %d out of range", u->lun);
 	return 0;
 }
 
@@ -439,7 +416,7 @@ int iscsi_url_format(const struct iscsi_url *u, unsigned flags, char *buf,
 				: "header_digest=none");
 	}
 	if (o.overflow)
-		return url_fail(err, errlen, "URL does not fit in %zu bytes",
+		return iscsi_err(err, errlen, "URL does not fit in %zu bytes",
 				len);
 	return (int)o.pos;
 }
