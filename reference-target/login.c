@@ -230,17 +230,33 @@ static void login_respond(struct tgt_conn *c, struct login_state *ls,
 
 /* §6.3.4: a login with the CID of a connection of the session replaces
  * it (connection reinstatement). */
+/*
+ * §6.3.4: a login with the CID of a live connection of the session
+ * reinstates it: the old connection is closed. s->conns changes under
+ * srv->lock from other reactors, so it is searched under the lock. A
+ * connection of another reactor is closed by a message to that reactor
+ * (conn_close only posts then, without locking); one of this reactor is
+ * closed after the lock is dropped, since closing takes the lock again.
+ */
 static void login_reinstate_conn(struct tgt_conn *c, struct tgt_session *s)
 {
+	struct tgt_conn *local = NULL;
+
+	pthread_mutex_lock(&c->srv->lock);
 	for (struct tgt_conn *o = s->conns; o; o = o->sess_next) {
 		if (o == c || o->cid != c->cid)
 			continue;
-		conn_log(o, "connection reinstated by a login with CID %u "
-			    "(RFC 7143 §6.3.4)",
+		conn_log(c, "reinstates connection CID %u (RFC 7143 §6.3.4)",
 			 c->cid);
-		conn_close(o, "connection reinstatement (§6.3.4)");
-		return;
+		if (tgt_on_loop(o->loop))
+			local = o;
+		else
+			conn_close(o, "connection reinstatement (§6.3.4)");
+		break;
 	}
+	pthread_mutex_unlock(&c->srv->lock);
+	if (local)
+		conn_close(local, "connection reinstatement (§6.3.4)");
 }
 
 static int attach_leading(struct tgt_conn *c, struct login_state *ls,

@@ -8,16 +8,6 @@
 
 #include "target.h"
 
-/* The loop the calling thread runs (NULL: a thread that runs none, or the
- * single-threaded unit-test fixture, where every object is "ours"). */
-extern __thread struct loop *tgt_thread_loop;
-
-/* True when the calling thread may touch objects owned by loop l. */
-static inline bool tgt_on_loop(const struct loop *l)
-{
-	return tgt_thread_loop == NULL || tgt_thread_loop == l;
-}
-
 /* The reactor running loop l, or NULL. */
 struct tgt_reactor *server_reactor_of(struct tgt_server *srv,
 				      const struct loop *l);

@@ -367,6 +367,16 @@ void server_session_close(struct tgt_session *s, const char *why);
 void session_add_conn(struct tgt_session *s, struct tgt_conn *c);
 void session_del_conn(struct tgt_session *s, struct tgt_conn *c);
 
+/* The loop the calling thread runs (NULL: a thread that runs none, or the
+ * single-threaded unit-test fixture, where every object is "ours"). */
+extern __thread struct loop *tgt_thread_loop;
+
+/* True when the calling thread may touch objects owned by loop l. */
+static inline bool tgt_on_loop(const struct loop *l)
+{
+	return tgt_thread_loop == NULL || tgt_thread_loop == l;
+}
+
 /* Monotonic milliseconds. */
 uint64_t tgt_now_ms(void);
 
