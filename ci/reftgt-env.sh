@@ -15,18 +15,24 @@
 #   iqn.2026-11.org.iscsi-cts:mutual  LUN 0; CHAP, mutual CHAP offered
 #   iqn.2026-11.org.iscsi-cts:mc      LUN 0; MaxConnections 4, ERL up to 2
 #   iqn.2026-11.org.iscsi-cts:nolun0  LUN 1 only
+#   iqn.2026-11.org.iscsi-cts:long-...  LUN 0; a 200-byte name, so that
+#                                     SendTargets=All outgrows a 512-byte
+#                                     MaxRecvDataSegmentLength
 
 REFTGT_IQN=iqn.2026-11.org.iscsi-cts
 REFTGT_CHAP_USER=ctsuser
 REFTGT_CHAP_SECRET=ctssecret1234
 REFTGT_MUTUAL_USER=ctstarget
 REFTGT_MUTUAL_SECRET=ctstgtsecret99
+REFTGT_LONG_NAME=long-name-for-a-sendtargets-listing-beyond-512-bytes
+REFTGT_LONG_NAME=$REFTGT_LONG_NAME.$REFTGT_LONG_NAME.$REFTGT_LONG_NAME
 
 reftgt_up() {
 	_dir=$1
 	shift
 	_top=$(cd "$(dirname "${REFTGT_ENV_SELF:-ci/reftgt-env.sh}")/.." && pwd)
 	mkdir -p "$_dir"
+	rm -f "$_dir/reftgt.log" # never read a previous run's port
 	cat >"$_dir/ietd.conf" <<CONF
 Target $REFTGT_IQN:plain
 	Lun 0 Path=$_dir/plain0.img,Type=fileio,Size=64M
@@ -44,6 +50,8 @@ Target $REFTGT_IQN:mc
 	ErrorRecoveryLevel 2
 Target $REFTGT_IQN:nolun0
 	Lun 1 Path=$_dir/nolun0-1.img,Type=fileio,Size=16M
+Target $REFTGT_IQN:$REFTGT_LONG_NAME
+	Lun 0 Path=$_dir/long0.img,Type=fileio,Size=1M
 CONF
 	"$_top/bin/iscsi-reftgt" -c "$_dir/ietd.conf" --portal 127.0.0.1:0 \
 		"$@" >"$_dir/reftgt.log" 2>&1 &

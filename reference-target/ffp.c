@@ -65,6 +65,13 @@ static void exp_statsn_rx(struct tgt_conn *c, const struct iscsi_pdu *pdu)
 {
 	uint32_t e = iscsi_get32((const uint8_t *)&pdu->bhs + 28);
 
+	/* defect: a lagging ExpStatSN is taken as a failed connection */
+	if (ffp_defect(c, DEFECT_STALE_EXPSTATSN_DROP) &&
+	    iscsi_sn_gt(c->statsn, e + 2u) && c->statsn - e < 0x40000000u) {
+		conn_close(c, "ExpStatSN lags StatSN");
+		return;
+	}
+
 	/* only values between what was acknowledged and what was sent
 	 * (c->exp_statsn may still be unset after login: a value that far
 	 * behind StatSN does not count) */
@@ -90,7 +97,11 @@ void ffp_reject_sn(struct tgt_conn *c, const struct iscsi_pdu *bad,
 	uint8_t hdr[ISCSI_BHS_LEN + ISCSI_AHS_MAX];
 	size_t n = 0;
 
+	if (ffp_defect(c, DEFECT_REJECT_REASON_RESERVED))
+		f.reason = 0x3f;
 	iscsi_reject_pack(&bhs, &f);
+	if (bad && ffp_defect(c, DEFECT_REJECT_ITT_ECHO))
+		iscsi_bhs_set_itt(&bhs, iscsi_bhs_itt(&bad->bhs));
 	/* §11.17.3: StatSN is advanced after a Reject */
 	ffp_stamp(c, w->statsn, w->exp_cmdsn, w->max_cmdsn, true);
 	/* §11.17.4: the complete header of the bad PDU (BHS and AHS) */
@@ -129,10 +140,14 @@ static void nop_out_rx(struct tgt_conn *c, struct iscsi_pdu *pdu)
 		 * is one we sent */
 		if (o.ttt != ISCSI_RSVD_TAG && o.ttt == c->nop_ttt)
 			c->nop_ttt = ISCSI_RSVD_TAG;
-		return;
+		else if (o.ttt != ISCSI_RSVD_TAG &&
+			 ffp_defect(c, DEFECT_NOP_UNKNOWN_TTT_DROP))
+			conn_close(c, "NOP-Out for an unknown TTT");
+		if (!ffp_defect(c, DEFECT_NOP_ANSWERS_RSVD_ITT))
+			return;
 	}
 	/* §11.18.1: a ping from the initiator carries TTT 0xffffffff */
-	if (o.ttt != ISCSI_RSVD_TAG) {
+	if (o.ttt != ISCSI_RSVD_TAG && o.itt != ISCSI_RSVD_TAG) {
 		ffp_reject(c, pdu, ISCSI_REJECT_INVALID_PDU_FIELD);
 		return;
 	}
@@ -144,7 +159,10 @@ static void nop_out_rx(struct tgt_conn *c, struct iscsi_pdu *pdu)
 						       ISCSI_RSVD_TAG;
 	iscsi_nop_in_pack(&bhs, &in);
 	/* §11.19: a response (ITT != 0xffffffff) advances StatSN */
-	ffp_stamp(c, w->statsn, w->exp_cmdsn, w->max_cmdsn, true);
+	ffp_stamp(c, w->statsn, w->exp_cmdsn, w->max_cmdsn,
+		  o.itt != ISCSI_RSVD_TAG);
+	if (ffp_defect(c, DEFECT_WINDOW_INVALID))
+		iscsi_put32(w->max_cmdsn, iscsi_get32(w->exp_cmdsn) - 2u);
 	/* §11.18.3/§11.19.4: the ping data is echoed */
 	if (ffp_defect(c, DEFECT_NOP_NO_ECHO))
 		conn_send_copy(c, &bhs, NULL, 0);
@@ -340,6 +358,8 @@ static bool cmdsn_check(struct tgt_conn *c, struct iscsi_pdu *pdu)
 		s->exp_cmdsn++;
 		return true;
 	}
+	if (ffp_defect(c, DEFECT_CMDSN_NO_HOLD))
+		return true; /* defect: delivered ahead of the gap */
 	hold_pdu(c, pdu, cmdsn);
 	return false;
 }
@@ -363,6 +383,9 @@ void ffp_rx(struct tgt_conn *c, struct iscsi_pdu *pdu)
 		conn_close(c, "no session state");
 		return;
 	}
+	/* defect: data segments past our MRDSL get through the framer */
+	if (ffp_defect(c, DEFECT_NOP_ACCEPT_OVER_MRDSL))
+		c->rx.lim.max_dsl = 4u << 20;
 	if (c->srv->verbose)
 		conn_log(c, "rx %s ITT 0x%08x", iscsi_opcode_name(op),
 			 iscsi_bhs_itt(&pdu->bhs));
@@ -375,10 +398,14 @@ void ffp_rx(struct tgt_conn *c, struct iscsi_pdu *pdu)
 	if (!is_command(op) && op != ISCSI_OP_DATA_OUT &&
 	    op != ISCSI_OP_SNACK_REQ) {
 		/* §11.17.1 0x05: reserved, vendor or target opcodes */
+		if (ffp_defect(c, DEFECT_UNKNOWN_OPCODE_IGNORED))
+			return;
 		ffp_reject(c, pdu, ISCSI_REJECT_CMD_NOT_SUPPORTED);
 		return;
 	}
 	exp_statsn_rx(c, pdu);
+	if (c->closed)
+		return;
 	if ((s->discovery || !s->target) && !discovery_allows(c, op)) {
 		/* §4.3: discovery sessions carry Text, Logout, NOP only */
 		ffp_reject(c, pdu, ISCSI_REJECT_CMD_NOT_SUPPORTED);
@@ -386,14 +413,16 @@ void ffp_rx(struct tgt_conn *c, struct iscsi_pdu *pdu)
 	}
 	if (op == ISCSI_OP_NOP_OUT &&
 	    iscsi_bhs_itt(&pdu->bhs) == ISCSI_RSVD_TAG &&
-	    !iscsi_bhs_immediate(&pdu->bhs)) {
+	    !iscsi_bhs_immediate(&pdu->bhs) &&
+	    !ffp_defect(c, DEFECT_NOP_RSVD_ITT_NON_IMMEDIATE)) {
 		/* §11.18: ITT 0xffffffff requires the I bit */
 		ffp_reject(c, pdu, ISCSI_REJECT_PROTOCOL_ERROR);
 		return;
 	}
 	if (op == ISCSI_OP_NOP_OUT &&
 	    pdu->data_len > s->params.max_recv_dsl_target &&
-	    s->params.max_recv_dsl_target) {
+	    s->params.max_recv_dsl_target &&
+	    !ffp_defect(c, DEFECT_NOP_ACCEPT_OVER_MRDSL)) {
 		/* §11.18.3 / §13.12: ping data beyond our MRDSL */
 		ffp_reject(c, pdu, ISCSI_REJECT_PROTOCOL_ERROR);
 		return;

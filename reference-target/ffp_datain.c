@@ -85,6 +85,14 @@ uint32_t scsi_datain_count(const struct tgt_task *t)
 	return t->rlen / burst * per + (rest + seg - 1) / seg;
 }
 
+/* Data-In PDUs in one full sequence of t. */
+static uint32_t datain_per_burst(const struct tgt_task *t)
+{
+	uint32_t seg = seg_eff(t);
+
+	return seg ? (t->din_burst + seg - 1) / seg : 1u;
+}
+
 /* The k-th Data-In PDU of t: offset, length and whether it ends its
  * sequence (F bit). */
 static void datain_geometry(const struct tgt_task *t, uint32_t k,
@@ -119,6 +127,8 @@ static void datain_one(struct tgt_task *t, uint32_t k, bool last,
 	f.datasn = t->din_base + k;
 	if (k > 0 && ffp_defect(c, DEFECT_DATAIN_DATASN_GAP))
 		f.datasn++; /* defect: DataSN 0, 2, 3, ... */
+	if (ffp_defect(c, DEFECT_DATAIN_DATASN_PER_BURST))
+		f.datasn = t->din_base + k % datain_per_burst(t);
 	f.buffer_offset = off;
 	if (last && with_status) {
 		/* §11.7.3: status in the last PDU, F and S set */
@@ -168,6 +178,14 @@ static void datain_setup(struct tgt_task *t)
 		t->din_seg = t->din_burst;
 	/* §11.7.5: bidirectional Data-In continues the R2TSN numbering */
 	t->din_base = t->write ? t->r2tsn : 0;
+	if (c && ffp_defect(c, DEFECT_DATAIN_DATASN_CONTINUES)) {
+		/* defect: one DataSN count across the commands */
+		static uint32_t defect_datasn;
+
+		t->din_base = __atomic_fetch_add(&defect_datasn,
+						 scsi_datain_count(t),
+						 __ATOMIC_RELAXED);
+	}
 }
 
 void scsi_datain_resend(struct tgt_task *t, uint32_t from, uint32_t to)
@@ -209,6 +227,8 @@ static void response_send(struct tgt_task *t, bool again, uint32_t snack_tag)
 	/* §11.4.8: ExpDataSN = the number of Data-In PDUs (and R2Ts for
 	 * bidirectional commands) sent */
 	f.exp_datasn = t->din_base + scsi_datain_count(t);
+	if (c && ffp_defect(c, DEFECT_EXPDATASN_WRONG))
+		f.exp_datasn++;
 	iscsi_scsi_rsp_pack(&bhs, &f);
 	if (again) {
 		/* a retransmitted status keeps its StatSN (§11.16.1) */
@@ -269,7 +289,8 @@ static void respond(struct tgt_task *t)
 	/* §11.7.3: status may ride on the last Data-In only for GOOD status
 	 * without sense data, and never for bidirectional commands */
 	collapse = n > 0 && t->lt.status == SCSI_STATUS_GOOD &&
-		   !t->lt.sense_len && !t->write;
+		   !t->lt.sense_len && !t->write &&
+		   !ffp_defect(c, DEFECT_EXPDATASN_WRONG);
 	residuals_of(t, &res);
 	for (uint32_t k = 0; k < n; k++)
 		datain_one(t, k, k + 1 == n, collapse, &res);

@@ -15,18 +15,35 @@ static struct tgt_conn *conn_by_cid(struct tgt_session *s, uint16_t cid)
 	return NULL;
 }
 
-/* Terminate the tasks of k (NULL: of the whole session). */
-static void end_tasks(struct tgt_session *s, const struct tgt_conn *k)
+/*
+ * Terminate the tasks of k (NULL: of the whole session).  With late set
+ * (a defect) each still gets a CHECK CONDITION status instead.
+ */
+static void end_tasks_how(struct tgt_session *s, const struct tgt_conn *k,
+			  bool late)
 {
 	for (size_t b = 0; b < s->ntask_buckets; b++) {
 		struct tgt_task *t = s->tasks[b], *next;
 
 		for (; t; t = next) {
 			next = t->hash_next;
-			if (t->kind == FFP_KIND_SCSI && (!k || t->conn == k))
+			if (t->kind != FFP_KIND_SCSI || (k && t->conn != k))
+				continue;
+			if (late && t->conn && t->state != TASK_DONE) {
+				task_unhold(t);
+				task_execq_del(t);
+				/* ABORTED COMMAND, no additional sense */
+				scsi_fail(t, 0x0b, 0x00, 0x00);
+			} else {
 				task_abort(t);
+			}
 		}
 	}
+}
+
+static void end_tasks(struct tgt_session *s, const struct tgt_conn *k)
+{
+	end_tasks_how(s, k, false);
 }
 
 /* Tasks kept (ERL 2) for a connection that is already gone. */
@@ -44,6 +61,11 @@ static void logout_close(struct tgt_conn *c, struct tgt_conn *k)
 	/* defect: the connection that logged out stays open */
 	if (k == c && ffp_defect(c, DEFECT_LOGOUT_KEEPS_CONNECTION))
 		return;
+	/* defect: the requesting connection goes too */
+	if (k != c && ffp_defect(c, DEFECT_LOGOUT_CLOSES_WRONG_CONN)) {
+		c->state = CONN_LOGGED_OUT;
+		conn_close_after_tx(c);
+	}
 	/* §11.14: nothing is accepted after the Logout Response */
 	k->state = CONN_LOGGED_OUT;
 	conn_close_after_tx(k);
@@ -59,6 +81,7 @@ void logout_rx(struct tgt_conn *c, struct iscsi_pdu *pdu)
 	struct iscsi_bhs_logout_rsp *w = (struct iscsi_bhs_logout_rsp *)&bhs;
 	struct tgt_conn *k = NULL;
 	bool all = false, kept = false;
+	bool late = ffp_defect(c, DEFECT_LOGOUT_STATUS_AFTER_RESPONSE);
 
 	iscsi_logout_req_unpack(&pdu->bhs, &o);
 	memset(&f, 0, sizeof(f));
@@ -68,18 +91,21 @@ void logout_rx(struct tgt_conn *c, struct iscsi_pdu *pdu)
 	case ISCSI_LOGOUT_CLOSE_SESSION:
 		/* §11.14.1: every connection closes, every task ends */
 		all = true;
-		end_tasks(s, NULL);
+		if (!late)
+			end_tasks(s, NULL);
 		break;
 	case ISCSI_LOGOUT_CLOSE_CONNECTION:
 		/* §11.14.3: this connection or another one of the session */
 		k = conn_by_cid(s, o.cid);
-		if (!k)
+		if (!k && !ffp_defect(c, DEFECT_LOGOUT_UNKNOWN_CID_OK))
 			f.response = ISCSI_LOGOUT_RSP_CID_NOT_FOUND;
-		else
+		else if (k && !late)
 			end_tasks(s, k);
 		break;
 	case ISCSI_LOGOUT_REMOVE_FOR_RECOVERY:
 		/* §11.15.1: only ErrorRecoveryLevel 2 recovers connections */
+		if (p->erl < 2 && ffp_defect(c, DEFECT_LOGOUT_RECOVERY_AT_ERL0))
+			break; /* defect: "success", nothing done */
 		if (p->erl < 2) {
 			f.response = ISCSI_LOGOUT_RSP_RECOVERY_UNSUPPORTED;
 			break;
@@ -102,6 +128,9 @@ void logout_rx(struct tgt_conn *c, struct iscsi_pdu *pdu)
 					(uint16_t)p->default_time2retain :
 					0;
 	}
+	if (f.response == ISCSI_LOGOUT_RSP_RECOVERY_UNSUPPORTED &&
+	    ffp_defect(c, DEFECT_LOGOUT_TIMES_OUT_OF_RANGE))
+		f.time2wait = f.time2retain = 0xffffu;
 	iscsi_logout_rsp_pack(&bhs, &f);
 	ffp_stamp(c, w->statsn, w->exp_cmdsn, w->max_cmdsn, true);
 	conn_send_copy(c, &bhs, NULL, 0);
@@ -109,6 +138,8 @@ void logout_rx(struct tgt_conn *c, struct iscsi_pdu *pdu)
 		 o.cid, f.response);
 	if (f.response != ISCSI_LOGOUT_RSP_SUCCESS)
 		return;
+	if (late && (all || k))
+		end_tasks_how(s, all ? NULL : k, true);
 	if (all) {
 		for (struct tgt_conn *q = s->conns; q; q = q->sess_next)
 			logout_close(c, q);

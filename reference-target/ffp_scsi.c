@@ -79,6 +79,8 @@ void scsi_r2t_more(struct tgt_task *t)
 		r->ttt = ffp_next_ttt(t->sess);
 		/* §11.8.2: R2TSN from 0 per task (shared with Data-In for
 		 * bidirectional commands) */
+		if (t->r2tsn == 0 && ffp_defect(c, DEFECT_R2TSN_FROM_ONE))
+			t->r2tsn = 1; /* defect: R2TSN 1, 2, ... */
 		r->r2tsn = t->r2tsn++;
 		/* §13.19: ascending offsets (DataSequenceInOrder) */
 		r->offset = t->next_r2t_offset;
@@ -236,7 +238,8 @@ void scsi_cmd_rx(struct tgt_conn *c, struct iscsi_pdu *pdu)
 	if (reason) {
 		/* §6.3: the CmdSN of a rejected command is not received */
 		ffp_reject(c, pdu, reason);
-		return;
+		if (!ffp_defect(c, DEFECT_EXEC_REJECTED))
+			return;
 	}
 	t = task_new(s, c);
 	if (!t) {
@@ -280,6 +283,9 @@ void scsi_cmd_rx(struct tgt_conn *c, struct iscsi_pdu *pdu)
 		s->exp_cmdsn++;
 		t->counted = true;
 		task_execq_add(t);
+	} else if (ffp_defect(c, DEFECT_CMDSN_NO_HOLD)) {
+		t->immediate = true; /* defect: runs ahead of the gap */
+		ordered = false;
 	} else {
 		(void)task_hold(t); /* duplicates were ruled out above */
 	}
