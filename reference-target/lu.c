@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "defects.h"
 #include "scsi.h"
 #include "wire.h"
 
@@ -691,7 +692,11 @@ static const struct lu_cmd *lu_decode(struct lu_task *t)
 	if (!c) {
 		if (known)
 			lu_bad_cdb(t, 1, 4);
-		else
+		else if (t->set && t->set->defects &&
+			 defect_on(t->set->defects,
+				   DEFECT_UNKNOWN_OPCODE_WRONG_ASC))
+			lu_bad_cdb(t, 0, 7);
+		else /* SPC-4: INVALID COMMAND OPERATION CODE */
 			lu_check(t, SCSI_SK_ILLEGAL_REQUEST, 0x20, 0x00);
 		return NULL;
 	}

@@ -65,6 +65,7 @@ struct lu_opts {
 };
 
 struct lu_set; /* forward, below */
+struct defect_set; /* defects.h */
 
 struct lu_task {
 	uint64_t nexus; /* I_T nexus id: UAs and reservations are per nexus */
@@ -148,6 +149,9 @@ struct lu_set {
 	char target_name[LU_PORT_NAME_MAX];
 	char target_port[LU_PORT_NAME_MAX];
 	uint16_t rel_port; /* relative target port identifier, 1.. */
+	/* The target's --defect switches (defects.h), NULL: none; only the
+	 * LUN-map answers (REPORT LUNS, unmapped LUNs) consult them. */
+	const struct defect_set *defects;
 	size_t n;
 	struct {
 		uint64_t lun;

@@ -53,6 +53,10 @@ struct tgt_reactor *server_reactor_of(struct tgt_server *srv,
 
 uint32_t server_max_rx_dsl(const struct tgt_server *srv)
 {
+	/* --defect text-accepts-oversize: frame PDUs of any length, so a
+	 * Text Request beyond MaxRecvDataSegmentLength reaches tgt_text.c */
+	if (defect_on(&srv->defects, DEFECT_TEXT_ACCEPTS_OVERSIZE))
+		return ISCSI_DSL_MAX;
 	return srv->priv ? srv->priv->max_rx_dsl : ISCSI_DSL_MAX;
 }
 
@@ -127,6 +131,7 @@ int server_targets_build(struct tgt_server *srv, const struct tgt_config *cfg,
 		if (!rt->luns)
 			goto oom;
 		lu_set_init(rt->luns);
+		rt->luns->defects = &srv->defects;
 		snprintf(rt->luns->target_name, sizeof(rt->luns->target_name),
 			 "%s", t->name);
 		/* SCSI name string of the target port (§4.2.7.1). */

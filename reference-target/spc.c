@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "defects.h"
 #include "scsi.h"
 #include "wire.h"
 
@@ -21,6 +22,13 @@
 #define SPC_TYPE_WLUN 0x1e
 #define SPC_NO_DEVICE 0x7f /* peripheral qualifier 011b, type 1Fh */
 #define SPC_STD_INQ_LEN 96u
+#define SPC_NOT_CONNECTED 0x20 /* peripheral qualifier 001b */
+
+/* Is this --defect of the target switched on (lu_set.defects)? */
+static bool spc_defect(const struct lu_set *set, enum defect_id d)
+{
+	return set && set->defects && defect_on(set->defects, d);
+}
 
 /* ---- INQUIRY (SPC-4 §6.6) ------------------------------------------------- */
 
@@ -165,7 +173,12 @@ void spc_inquiry(struct lu *lu, struct lu_task *t)
 			lu_bad_cdb(t, 2, 7);
 			return;
 		}
-		n = spc_std_inquiry(d, SPC_TYPE_DISK, lu->vendor, lu->product,
+		uint8_t pqt = SPC_TYPE_DISK;
+
+		if (spc_defect(t->set, DEFECT_LUN0_NOT_CONNECTED) &&
+		    lu_set_get(t->set, 0) == lu)
+			pqt |= SPC_NOT_CONNECTED;
+		n = spc_std_inquiry(d, pqt, lu->vendor, lu->product,
 				    lu->revision);
 	} else {
 		n = spc_vpd(lu, t, t->cdb[2], d);
@@ -447,7 +460,9 @@ void spc_report_luns_set(const struct lu_set *set, struct lu_task *t)
 {
 	uint8_t d[8 + 8 * (LU_SET_MAX + 1)] = {0};
 	uint8_t sel = t->cdb[2];
-	size_t n = 8;
+	size_t n = 8, nluns = set ? set->n : 0;
+	/* LUN byte 0 and 1 go at 2 and 3 (second level) under the defect */
+	size_t at = spc_defect(set, DEFECT_REPORT_LUNS_TWO_LEVEL) ? 2 : 0;
 
 	if (sel > 2) { /* SPC-4 §6.33 SELECT REPORT 00h..02h */
 		lu_bad_cdb(t, 2, 7);
@@ -457,13 +472,15 @@ void spc_report_luns_set(const struct lu_set *set, struct lu_task *t)
 		lu_bad_cdb(t, 6, 7);
 		return;
 	}
-	for (size_t i = 0; sel != 1 && set && i < set->n; i++, n += 8) {
+	if (nluns && spc_defect(set, DEFECT_REPORT_LUNS_OMITS_LUN))
+		nluns--;
+	for (size_t i = 0; sel != 1 && i < nluns; i++, n += 8) {
 		uint64_t lun = set->map[i].lun;
 
 		/* SAM-5 §4.7.7: peripheral device addressing below 256,
 		 * flat space above. */
-		d[n] = lun < 256 ? 0 : (uint8_t)(0x40 | lun >> 8);
-		d[n + 1] = (uint8_t)lun;
+		d[n + at] = lun < 256 ? 0 : (uint8_t)(0x40 | lun >> 8);
+		d[n + at + 1] = (uint8_t)lun;
 	}
 	if (sel != 1 && !set) /* lu_exec without a set: the LU is LUN 0 */
 		n += 8;
@@ -511,10 +528,14 @@ void spc_no_lu(const struct lu_set *set, struct lu_task *t)
 	uint8_t s[LU_SENSE_MAX];
 	size_t n;
 
-	(void)set;
+	if (spc_defect(set, DEFECT_UNMAPPED_LUN_GOOD) &&
+	    t->cdb[0] != SCSI_OP_INQUIRY)
+		return; /* GOOD, no data */
 	switch (t->cdb[0]) {
 	case SCSI_OP_INQUIRY:
-		spc_inquiry_none(t, SPC_NO_DEVICE);
+		/* the defect claims a disk is there (PQ 000b) */
+		spc_inquiry_none(t, spc_defect(set, DEFECT_UNMAPPED_LUN_PQ0) ?
+					    SPC_TYPE_DISK : SPC_NO_DEVICE);
 		break;
 	case SCSI_OP_REQUEST_SENSE: /* SPC-4 §6.39: sense data, GOOD status */
 		n = spc_sense(s, t->cdb[1] & 1, SCSI_SK_ILLEGAL_REQUEST,
@@ -598,7 +619,8 @@ void lu_set_exec(struct lu_set *set, uint64_t lun, struct lu_task *t)
 	t->data_in_full = 0;
 	if (!t->cdb || t->cdb_len < 6)
 		lu_check(t, SCSI_SK_ILLEGAL_REQUEST, 0x20, 0x00);
-	else if (t->cdb[0] == SCSI_OP_REPORT_LUNS && t->cdb_len >= 12)
+	else if (t->cdb[0] == SCSI_OP_REPORT_LUNS && t->cdb_len >= 12 &&
+		 !(lun == 0 && spc_defect(set, DEFECT_NO_LUN0)))
 		spc_report_luns_set(set, t);
 	else if (lun == LU_WLUN_REPORT_LUNS)
 		spc_wlun(set, t);

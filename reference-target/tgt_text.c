@@ -25,6 +25,11 @@
 #include "codec.h"
 #include "login_int.h"
 
+static bool text_defect(const struct tgt_conn *c, enum defect_id d)
+{
+	return defect_on(&c->srv->defects, d);
+}
+
 /* Bound on one response, whatever the number of targets. */
 #define TEXT_OUT_MAX (1u << 20)
 
@@ -114,7 +119,14 @@ static int portal_address(const struct tgt_conn *c,
 		port = port_of(&c->local);
 	if (host_of(a, host, sizeof(host)) < 0 || is_wildcard(a))
 		return -1;
-	snprintf(buf, len, "%s:%u,%u", host, port, tpgt);
+	if (text_defect(c, DEFECT_SENDTARGETS_WILDCARD_ADDR))
+		snprintf(host, sizeof(host), "0.0.0.0");
+	if (text_defect(c, DEFECT_SENDTARGETS_WRONG_TPGT))
+		tpgt++;
+	if (text_defect(c, DEFECT_SENDTARGETS_NO_TPGT))
+		snprintf(buf, len, "%s:%u", host, port);
+	else
+		snprintf(buf, len, "%s:%u,%u", host, port, tpgt);
 	return 0;
 }
 
@@ -124,10 +136,16 @@ static int add_target(const struct tgt_conn *c, const struct target_rt *t,
 {
 	const struct tgt_config *cfg = &c->srv->cfg;
 	char addr[TGT_PORTAL_TEXT_LEN + 16];
+	char name[ISCSI_VALUE_MAX + 1];
 
 	if (iscsi_text_len(out) > TEXT_OUT_MAX)
 		return 0;
-	if (iscsi_text_add(out, "TargetName", t->cfg->name) < 0)
+	snprintf(name, sizeof(name), "%s", t->cfg->name);
+	if (text_defect(c, DEFECT_SENDTARGETS_UPPERCASE_NAME))
+		for (char *q = name; *q; q++)
+			if (*q >= 'a' && *q <= 'z')
+				*q = (char)(*q - 'a' + 'A');
+	if (iscsi_text_add(out, "TargetName", name) < 0)
 		return -1;
 	for (size_t i = 0; i < cfg->nportals; i++) {
 		if (portal_address(c, &cfg->portals[i], t->tpgt, addr,
@@ -147,34 +165,56 @@ static bool may_see(const struct tgt_conn *c, const struct target_rt *t)
 				  (const struct sockaddr *)&c->peer);
 }
 
+/* Every target this initiator may see (Appendix C: "All"). */
+static int all_targets(const struct tgt_conn *c, struct iscsi_text *out)
+{
+	const struct tgt_server *srv = c->srv;
+	size_t first = text_defect(c, DEFECT_SENDTARGETS_OMITS_TARGET);
+
+	for (size_t i = first; i < srv->ntargets; i++)
+		if (may_see(c, &srv->targets[i]) &&
+		    add_target(c, &srv->targets[i], out) < 0)
+			return -1;
+	return 0;
+}
+
 static int send_targets(const struct tgt_conn *c, const char *v,
 			struct iscsi_text *out)
 {
 	const struct tgt_session *s = c->sess;
 	const struct tgt_server *srv = c->srv;
+	bool normal = s && !s->discovery;
+	bool leak = normal && text_defect(c, DEFECT_SENDTARGETS_NORMAL_LISTS_ALL);
 	char err[160];
 
+	if (text_defect(c, DEFECT_SENDTARGETS_VALUE_NOCASE) &&
+	    strncasecmp(v, "all", 3) == 0)
+		v = "All";
 	if (iscsi_key_value_check(iscsi_key_find("SendTargets"), v, err,
 				  sizeof(err)) < 0)
 		/* misspelled values ("Alle", "aLL") are not values */
 		return iscsi_text_add(out, "SendTargets", ISCSI_REJECT);
 	if (strcmp(v, "All") == 0) {
-		/* §13.3: All is for discovery sessions only */
+		/* Appendix C: All MUST NOT be supported on an operational
+		 * session */
+		if (leak)
+			return all_targets(c, out);
 		if (!s || !s->discovery)
 			return iscsi_text_add(out, "SendTargets", ISCSI_REJECT);
-		for (size_t i = 0; i < srv->ntargets; i++)
-			if (may_see(c, &srv->targets[i]) &&
-			    add_target(c, &srv->targets[i], out) < 0)
-				return -1;
-		return 0;
+		return all_targets(c, out);
 	}
 	if (v[0] == '\0') {
-		/* §13.3: empty in a normal session: the session's target;
-		 * a discovery session has none to report */
+		/* Appendix C: empty in a normal session: the session's
+		 * target; a discovery session has none to report */
+		if (leak)
+			return all_targets(c, out);
 		if (!s || s->discovery || !s->target)
 			return iscsi_text_add(out, "SendTargets", ISCSI_REJECT);
 		return add_target(c, s->target, out);
 	}
+	if (leak || (s && s->discovery &&
+		     text_defect(c, DEFECT_SENDTARGETS_NAME_LISTS_ALL)))
+		return all_targets(c, out);
 	/* a name: that target, when it exists and this initiator may see
 	 * it; in a normal session only the session's own */
 	for (size_t i = 0; i < srv->ntargets; i++) {
@@ -182,7 +222,7 @@ static int send_targets(const struct tgt_conn *c, const char *v,
 
 		if (strcasecmp(t->cfg->name, v) != 0 || !may_see(c, t))
 			continue;
-		if (s && !s->discovery && s->target != t)
+		if (normal && s->target != t)
 			break;
 		return add_target(c, t, out);
 	}
@@ -202,7 +242,9 @@ static int text_answer_key(struct tgt_conn *c, const struct iscsi_kv *kv,
 	uint64_t x;
 	int rc;
 
-	if (strcmp(kv->key, "SendTargets") == 0)
+	if (strcmp(kv->key, "SendTargets") == 0 ||
+	    (text_defect(c, DEFECT_TEXT_KEY_NOCASE) &&
+	     strcasecmp(kv->key, "SendTargets") == 0))
 		return send_targets(c, kv->value, out);
 	if (!k && defect_on(&c->srv->defects, DEFECT_UNKNOWN_KEY_IGNORED))
 		return 0;
@@ -210,6 +252,11 @@ static int text_answer_key(struct tgt_conn *c, const struct iscsi_kv *kv,
 	ctx.stage = ISCSI_STAGE_FFP; /* LO and IO keys: Reject (§13) */
 	ctx.discovery = s && s->discovery;
 	ctx.leading = false;
+	if (text_defect(c, DEFECT_TEXT_ACCEPTS_LOGIN_KEYS)) {
+		/* negotiates as if this were the leading login */
+		ctx.stage = ISCSI_STAGE_OPERATIONAL;
+		ctx.leading = true;
+	}
 	if (s) {
 		ctx.initial_r2t = s->params.initial_r2t;
 		ctx.immediate_data = s->params.immediate_data;
@@ -261,8 +308,11 @@ static void text_send(struct tgt_conn *c, struct text_seq *t, bool final,
 	f.cont = cont;
 	memcpy(f.lun, t->lun, sizeof(f.lun));
 	f.itt = t->itt;
+	if (text_defect(c, DEFECT_TEXT_WRONG_ITT))
+		f.itt++;
 	/* §11.11.4: F=1 carries 0xffffffff, F=0 a tag of ours */
-	f.ttt = final ? ISCSI_RSVD_TAG : (t->ttt = text_new_ttt(t));
+	f.ttt = final && !text_defect(c, DEFECT_TEXT_FINAL_TTT) ?
+			ISCSI_RSVD_TAG : (t->ttt = text_new_ttt(t));
 	iscsi_text_rsp_pack(&bhs, &f);
 	ffp_stamp(c, w->statsn, w->exp_cmdsn, w->max_cmdsn, true);
 	if (c->srv->verbose)
@@ -278,12 +328,22 @@ static void text_send_piece(struct tgt_conn *c, struct text_seq *t,
 {
 	size_t left = t->out_len - t->out_off;
 	size_t max = c->max_xmit_dsl >= 512 ? c->max_xmit_dsl : 512;
-	size_t n = left > max ? max : left;
-	bool last = n == left;
-	/* §11.11.1: F=1 only in answer to F=1, on the last piece */
-	bool final = last && req_final;
+	size_t n;
+	bool last, final, cont;
 
-	text_send(c, t, final, !last, t->out ? t->out + t->out_off : NULL, n);
+	if (text_defect(c, DEFECT_TEXT_OVER_MRDSL))
+		max = 8192;
+	n = left > max ? max : left;
+	last = n == left;
+	/* §11.11.1: F=1 only in answer to F=1, on the last piece */
+	final = last && req_final;
+	/* §11.11.2: C=1 while the text is not complete */
+	cont = !last;
+	if (text_defect(c, DEFECT_TEXT_NO_C_BIT))
+		cont = false;
+	if (text_defect(c, DEFECT_TEXT_C_WITH_F))
+		cont = true;
+	text_send(c, t, final, cont, t->out ? t->out + t->out_off : NULL, n);
 	t->out_off += n;
 	if (!last)
 		return;
@@ -325,7 +385,7 @@ static void text_complete(struct tgt_conn *c, struct text_seq *t,
 	t->out_len = len;
 	t->out_off = 0;
 	text_send_piece(c, t, req_final);
-	if (new_mrdsl) {
+	if (new_mrdsl && !text_defect(c, DEFECT_TEXT_MRDSL_NOT_APPLIED)) {
 		c->max_xmit_dsl = new_mrdsl;
 		if (c->sess)
 			c->sess->params.max_recv_dsl_initiator = new_mrdsl;
@@ -349,6 +409,31 @@ static struct text_seq *text_state(struct tgt_conn *c)
 	return &c->login->text;
 }
 
+/*
+ * §11.10.5: a Text Request's data MUST NOT exceed our
+ * MaxRecvDataSegmentLength; one that does breaks the protocol (Reject,
+ * §11.17.1 reason 0x04).  True when the PDU was dealt with here.
+ */
+static bool text_oversize(struct tgt_conn *c, struct text_seq *t,
+			  const struct iscsi_pdu *pdu)
+{
+	uint32_t mrdsl = c->sess ? c->sess->params.max_recv_dsl_target : 0;
+
+	if (!mrdsl || pdu->data_len <= mrdsl)
+		return false;
+	if (text_defect(c, DEFECT_TEXT_ACCEPTS_OVERSIZE)) {
+		/* room for the whole oversized text, then carry on */
+		iscsi_text_accum_free(&t->in);
+		iscsi_text_accum_init(&t->in, pdu->data_len + 1);
+		return false;
+	}
+	conn_log(c, "Text Request of %zu bytes beyond MaxRecvDataSegmentLength "
+		    "%u", pdu->data_len, mrdsl);
+	text_seq_release(t);
+	ffp_reject(c, pdu, ISCSI_REJECT_PROTOCOL_ERROR);
+	return true;
+}
+
 void text_rx(struct tgt_conn *c, struct iscsi_pdu *pdu)
 {
 	struct iscsi_text_req_f f;
@@ -363,6 +448,11 @@ void text_rx(struct tgt_conn *c, struct iscsi_pdu *pdu)
 	/* §11.10.2: C=1 means more text follows, so F MUST be 0 */
 	if (f.final && f.cont) {
 		ffp_reject(c, pdu, ISCSI_REJECT_PROTOCOL_ERROR);
+		return;
+	}
+	if (f.ttt == ISCSI_RSVD_TAG && t->active && t->out &&
+	    f.itt == t->itt && text_defect(c, DEFECT_TEXT_NO_RESET)) {
+		text_send_piece(c, t, f.final);
 		return;
 	}
 	if (f.ttt == ISCSI_RSVD_TAG) {
@@ -384,9 +474,13 @@ void text_rx(struct tgt_conn *c, struct iscsi_pdu *pdu)
 			ffp_reject(c, pdu, ISCSI_REJECT_PROTOCOL_ERROR);
 			return;
 		}
+		if (text_defect(c, DEFECT_TEXT_CONTINUE_RESTARTS))
+			t->out_off = 0;
 		text_send_piece(c, t, f.final);
 		return;
 	}
+	if (text_oversize(c, t, pdu))
+		return;
 	if (iscsi_text_accum_add(&t->in, pdu->data, pdu->data_len, err,
 				 sizeof(err)) < 0) {
 		conn_log(c, "Text Request: %s", err);
@@ -394,7 +488,7 @@ void text_rx(struct tgt_conn *c, struct iscsi_pdu *pdu)
 		ffp_reject(c, pdu, ISCSI_REJECT_PROTOCOL_ERROR);
 		return;
 	}
-	if (f.cont) {
+	if (f.cont && !text_defect(c, DEFECT_TEXT_C_BIT_IGNORED)) {
 		/* §11.11: an empty answer with a TTT invites the rest */
 		text_send(c, t, false, false, NULL, 0);
 		return;
