@@ -276,9 +276,10 @@ int cts_nop_ping(struct cts_ctx *ctx, struct cts_conn *c, const void *data,
 	if (!rc) {
 		iscsi_nop_in_unpack(&p.bhs, &r->in);
 		r->data_len = p.data_len;
-		memcpy(r->data, p.data,
-		       p.data_len < sizeof(r->data) ? p.data_len :
-						      sizeof(r->data));
+		if (p.data_len) /* an empty echo has no data buffer */
+			memcpy(r->data, p.data,
+			       p.data_len < sizeof(r->data) ? p.data_len :
+							      sizeof(r->data));
 	}
 	iscsi_pdu_release(&p);
 	return rc;
