@@ -76,10 +76,26 @@ static uint16_t resp_tsih(const struct login_state *ls, bool final,
 	if (!ls->leading)
 		return ls->tsih;
 	if (final && c->sess)
-		return c->sess->tsih;
+		return defect_on(&c->srv->defects, DEFECT_FINAL_TSIH_ZERO)
+			       ? 0
+			       : c->sess->tsih;
 	if (defect_on(&c->srv->defects, DEFECT_EARLY_TSIH))
 		return 0x7fff;
 	return 0;
+}
+
+/* Response fields the defects of defects_login.h get wrong. */
+static void login_pdu_defects(const struct tgt_conn *c,
+			      struct iscsi_login_rsp_f *f)
+{
+	const struct defect_set *d = &c->srv->defects;
+
+	if (defect_on(d, DEFECT_LOGIN_ISID_NOT_ECHOED))
+		f->isid ^= 1;
+	if (defect_on(d, DEFECT_LOGIN_ITT_NOT_ECHOED))
+		f->itt += 1;
+	if (defect_on(d, DEFECT_VERSION_ACTIVE_WRONG))
+		f->version_active = 0x01;
 }
 
 /* Queue one Login Response. */
@@ -101,12 +117,14 @@ static int login_send_pdu(struct tgt_conn *c, struct login_state *ls,
 	f.isid = ls->isid;	   /* §11.13: ISID and ITT echoed */
 	f.tsih = resp_tsih(ls, final, c);
 	f.itt = ls->itt;
+	login_pdu_defects(c, &f);
 	f.status_class = (uint8_t)(status >> 8);
 	f.status_detail = (uint8_t)status;
 	/* §11.13.4: StatSN is valid only with Status-Class 0; each such
 	 * response carries the next value. */
 	f.statsn = c->statsn;
-	if (status == 0)
+	if (status == 0 &&
+	    !defect_on(&c->srv->defects, DEFECT_LOGIN_STATSN_STUCK))
 		c->statsn++;
 	f.exp_cmdsn = ls->cmdsn; /* login PDUs are immediate (§11.12) */
 	f.max_cmdsn = ls->cmdsn;
@@ -114,6 +132,8 @@ static int login_send_pdu(struct tgt_conn *c, struct login_state *ls,
 		f.exp_cmdsn = c->sess->exp_cmdsn;
 		f.max_cmdsn = c->sess->max_cmdsn;
 	}
+	if (defect_on(&c->srv->defects, DEFECT_LOGIN_EXPCMDSN_PLUS_ONE))
+		f.exp_cmdsn++;
 	iscsi_login_rsp_pack(&bhs, &f);
 	if (c->srv->verbose)
 		conn_log(c, "tx Login Response T=%d C=%d CSG=%u NSG=%u "
@@ -133,9 +153,18 @@ static void login_fail(struct tgt_conn *c, struct login_state *ls,
 		 cls == 1 ? "redirected" : "failed",
 		 ls->iname[0] ? ls->iname : "(initiator not yet named)",
 		 e->status, e->why);
-	login_send_pdu(c, ls, false, false, 0, e->status, NULL, 0, false);
+	if (defect_on(&c->srv->defects, DEFECT_LOGIN_FAIL_WITH_KEYS)) {
+		static const char junk[] = "MaxRecvDataSegmentLength=8192";
+
+		login_send_pdu(c, ls, false, false, 0, e->status,
+			       (const uint8_t *)junk, sizeof(junk), false);
+	} else {
+		login_send_pdu(c, ls, false, false, 0, e->status, NULL, 0,
+			       false);
+	}
 	ls->failed = true;
-	conn_close_after_tx(c);
+	if (!defect_on(&c->srv->defects, DEFECT_LOGIN_FAIL_KEEPS_CONNECTION))
+		conn_close_after_tx(c);
 }
 
 /* A redirect carries TargetAddress (§11.13.5, §13.8): sent separately. */
@@ -270,7 +299,7 @@ static int attach_leading(struct tgt_conn *c, struct login_state *ls,
 	 * the old session is closed and its tasks end (session
 	 * reinstatement). */
 	old = server_find_session(srv, ls->iname, ls->isid, ls->target);
-	if (old) {
+	if (old && !defect_on(&srv->defects, DEFECT_NO_SESSION_REINSTATEMENT)) {
 		conn_log(c, "session tsih %u of %s reinstated (RFC 7143 "
 			    "§6.3.5)",
 			 old->tsih, ls->iname);
@@ -322,9 +351,13 @@ static int attach_join(struct tgt_conn *c, struct login_state *ls,
 				ls->tsih);
 		return -1;
 	}
-	login_reinstate_conn(c, s);
+	/* Join first, then close the connection being reinstated: were it
+	 * the session's last, its teardown would end the session under us
+	 * (session_del_conn) while we attach to it. */
 	session_add_conn(s, c);
 	c->sess = s;
+	if (!defect_on(&c->srv->defects, DEFECT_NO_CONN_REINSTATEMENT))
+		login_reinstate_conn(c, s);
 	return 0;
 }
 
@@ -407,7 +440,8 @@ static int login_first(struct tgt_conn *c, struct login_state *ls,
 	c->statsn = (uint32_t)(tgt_now_ms() * 2654435761u) ^
 		    (uint32_t)(c->id * 40503u);
 	/* §11.12.4: this target speaks version 0x00 only. */
-	if (f->version_min > 0x00 || f->version_max < f->version_min) {
+	if ((f->version_min > 0x00 || f->version_max < f->version_min) &&
+	    !defect_on(&c->srv->defects, DEFECT_VERSION_UNCHECKED)) {
 		login_error_set(e, ISCSI_LOGIN_STATUS_NO_VERSION,
 				"Version-min 0x%02x / Version-max 0x%02x "
 				"excludes 0x00 (§11.12.4)",
@@ -418,6 +452,13 @@ static int login_first(struct tgt_conn *c, struct login_state *ls,
 		/* §6.3.1, §11.13.5: adding a connection to a session that
 		 * does not exist is answered 0x020a at once. */
 		ls->join = server_session_by_tsih(c->srv, f->tsih);
+		if ((!ls->join || ls->join->closing) &&
+		    defect_on(&c->srv->defects, DEFECT_UNKNOWN_TSIH_ACCEPTED)) {
+			/* taken for a new session (breaks §11.13.5) */
+			ls->leading = true;
+			ls->join = NULL;
+			return 0;
+		}
 		if (!ls->join || ls->join->closing) {
 			login_error_set(e, ISCSI_LOGIN_STATUS_NO_SESSION,
 					"no session with TSIH %u (§6.3.1)",
@@ -425,6 +466,14 @@ static int login_first(struct tgt_conn *c, struct login_state *ls,
 			return -1;
 		}
 		ls->params = ls->join->params;
+	}
+	/* ISID type in the top two bits (§11.12.5): 00b OUI, 01b EN */
+	if (defect_on(&c->srv->defects, DEFECT_ISID_TYPE_RESTRICTED) &&
+	    (f->isid >> 46) < 2) {
+		login_error_set(e, ISCSI_LOGIN_STATUS_INIT_ERR,
+				"ISID type %u refused",
+				(unsigned)(f->isid >> 46));
+		return -1;
 	}
 	return 0;
 }
@@ -457,11 +506,15 @@ static int login_same(const struct login_state *ls,
 }
 
 /* T, C, CSG, NSG (§11.12.1-§11.12.3). */
-static int login_stage_check(const struct login_state *ls,
+static int login_stage_check(const struct tgt_conn *c,
+			     const struct login_state *ls,
 			     const struct iscsi_login_req_f *f,
 			     struct login_error *e)
 {
-	if (f->transit && f->cont) {
+	const struct defect_set *d = &c->srv->defects;
+
+	if (f->transit && f->cont &&
+	    !defect_on(d, DEFECT_LOGIN_ACCEPT_T_WITH_C)) {
 		login_error_set(e, ISCSI_LOGIN_STATUS_INIT_ERR,
 				"T=1 with C=1 (§11.12.2: T MUST be 0 "
 				"while C is 1)");
@@ -482,7 +535,7 @@ static int login_stage_check(const struct login_state *ls,
 		return -1;
 	}
 	/* §11.12.3: NSG 2 is reserved; a transit goes forward only. */
-	if (f->transit &&
+	if (f->transit && !defect_on(d, DEFECT_LOGIN_ANY_TRANSIT) &&
 	    (f->nsg == 2 || f->nsg <= f->csg || f->nsg > ISCSI_STAGE_FFP)) {
 		login_error_set(e, ISCSI_LOGIN_STATUS_INIT_ERR,
 				"transit from stage %u to stage %u "
@@ -527,8 +580,15 @@ static void login_exchange(struct tgt_conn *c, struct login_state *ls,
 			goto fail;
 		}
 		login_auth_setup(c, ls);
+		if (ls->stage == ISCSI_STAGE_OPERATIONAL &&
+		    defect_on(&c->srv->defects, DEFECT_LOGIN_REQUIRE_SECURITY)) {
+			login_error_set(&e, ISCSI_LOGIN_STATUS_AUTH_FAILED,
+					"security stage skipped");
+			goto fail;
+		}
 	}
-	if (ls->stage == ISCSI_STAGE_OPERATIONAL && !login_auth_ok(ls)) {
+	if (ls->stage == ISCSI_STAGE_OPERATIONAL && !login_auth_ok(ls) &&
+	    !defect_on(&c->srv->defects, DEFECT_AUTH_BYPASS)) {
 		/* §6.3.2 (and §12.1): a target that requires authentication
 		 * refuses a login that skips or leaves the security stage
 		 * unauthenticated. */
@@ -600,7 +660,7 @@ static void login_request(struct tgt_conn *c, struct login_state *ls,
 				"reserved field set: %s (§11.12)", which);
 		goto fail;
 	}
-	if (login_stage_check(ls, &f, &e) < 0)
+	if (login_stage_check(c, ls, &f, &e) < 0)
 		goto fail;
 	if (ls->out_pending) {
 		/* §11.13.2: our response continues; the initiator asks for
@@ -614,6 +674,17 @@ static void login_request(struct tgt_conn *c, struct login_state *ls,
 		login_send_piece(c, ls);
 		return;
 	}
+	if (pdu->data_len > 4096 &&
+	    defect_on(&c->srv->defects, DEFECT_LOGIN_TEXT_LIMIT_4096)) {
+		login_error_set(&e, ISCSI_LOGIN_STATUS_INIT_ERR,
+				"login text over 4096 bytes");
+		goto fail;
+	}
+	/* LOGIN_CONT_DROPPED: only the last piece is kept (breaks
+	 * §11.12.2) */
+	if (!f.cont && ls->in_cont &&
+	    defect_on(&c->srv->defects, DEFECT_LOGIN_CONT_DROPPED))
+		iscsi_text_accum_reset(&ls->in);
 	if (iscsi_text_accum_add(&ls->in, pdu->data, pdu->data_len, e.why,
 				 sizeof(e.why)) < 0) {
 		e.status = ISCSI_LOGIN_STATUS_INIT_ERR;
@@ -664,6 +735,9 @@ void login_rx(struct tgt_conn *c, struct iscsi_pdu *pdu)
 		login_request(c, ls, pdu);
 		return;
 	}
+	if (ls->started &&
+	    defect_on(&c->srv->defects, DEFECT_LOGIN_NONLOGIN_IGNORED))
+		return;
 	if (!ls->started) {
 		/* §6.3: any PDU but a Login Request before the login phase
 		 * started ends the connection at once. */

@@ -94,15 +94,21 @@ static int auth_method(struct tgt_conn *c, struct login_state *ls,
 	const struct iscsi_key_def *k = iscsi_key_find("AuthMethod");
 	struct iscsi_negctx ctx;
 	char ans[64];
+	int rc;
 
-	(void)c;
 	iscsi_negctx_init(&ctx);
 	ctx.stage = ISCSI_STAGE_SECURITY;
 	ctx.leading = ls->leading;
 	ctx.discovery = ls->discovery;
-	if (iscsi_key_answer(k, offer, ls->auth_required ? "CHAP" : "None",
-			     &ctx, ans, sizeof(ans)) != 1 ||
-	    ctx.fail_login || ctx.protocol_error ||
+	rc = iscsi_key_answer(k, offer, ls->auth_required ? "CHAP" : "None",
+			      &ctx, ans, sizeof(ans));
+	if (rc == 1 && iscsi_value_special(ans) != ISCSI_VAL_PLAIN &&
+	    iscsi_list_contains(offer, "None", 4) &&
+	    defect_on(&c->srv->defects, DEFECT_AUTH_BYPASS)) {
+		snprintf(ans, sizeof(ans), "None"); /* breaks §6.3.2 */
+		ctx.fail_login = ctx.protocol_error = false;
+	}
+	if (rc != 1 || ctx.fail_login || ctx.protocol_error ||
 	    iscsi_value_special(ans) != ISCSI_VAL_PLAIN)
 		/* §11.13.5: "target authentication is not supported", or
 		 * the initiator will not authenticate as required */
@@ -115,15 +121,42 @@ static int auth_method(struct tgt_conn *c, struct login_state *ls,
 	return 0;
 }
 
-/* CHAP_A (§12.1.3): pick MD5 and send A, I and C together. */
-static int auth_chap_a(struct login_state *ls, const char *list,
-		       struct iscsi_text *out, struct login_error *e)
+/* CHAP_STATIC_CHALLENGE: the same identifier and challenge every time
+ * (breaks §9.2.1's fresh challenges). */
+static void static_challenge(struct login_state *ls,
+			     struct iscsi_chap_keys *keys)
 {
+	ls->chap.id = 7;
+	ls->chap.chal_len = ISCSI_CHAP_CHALLENGE_DEFAULT;
+	memset(ls->chap.chal, 0x5a, ls->chap.chal_len);
+	snprintf(keys->i, sizeof(keys->i), "7");
+	iscsi_bin_to_hex(ls->chap.chal, ls->chap.chal_len, keys->c,
+			 sizeof(keys->c));
+}
+
+/* CHAP_A_FIRST: the first item of the list, whatever it is. */
+static void first_alg(const char *list, struct iscsi_chap_keys *keys)
+{
+	const char *cur = list, *item;
+	size_t n;
+
+	if (iscsi_list_next(&cur, &item, &n) && n && n < sizeof(keys->a))
+		snprintf(keys->a, sizeof(keys->a), "%.*s", (int)n, item);
+}
+
+/* CHAP_A (§12.1.3): pick MD5 and send A, I and C together. */
+static int auth_chap_a(struct tgt_conn *c, struct login_state *ls,
+		       const char *list, struct iscsi_text *out,
+		       struct login_error *e)
+{
+	const struct defect_set *d = &c->srv->defects;
 	struct iscsi_chap_keys keys;
 	char err[160];
 	int alg, rc;
 
 	alg = iscsi_chap_select_alg(list, err, sizeof(err));
+	if (alg <= 0 && defect_on(d, DEFECT_CHAP_A_FIRST))
+		alg = ISCSI_CHAP_ALG_MD5;
 	if (alg <= 0)
 		return auth_fail(e, "CHAP_A: %s (§12.1.3)", err);
 	pthread_mutex_lock(&chap_history_lock);
@@ -134,12 +167,28 @@ static int auth_chap_a(struct login_state *ls, const char *list,
 	pthread_mutex_unlock(&chap_history_lock);
 	if (rc < 0)
 		return auth_fail(e, "CHAP challenge: %s", err);
+	if (defect_on(d, DEFECT_CHAP_STATIC_CHALLENGE))
+		static_challenge(ls, &keys);
+	if (defect_on(d, DEFECT_CHAP_A_FIRST))
+		first_alg(list, &keys);
 	if (iscsi_text_add(out, "CHAP_A", keys.a) < 0 ||
-	    iscsi_text_add(out, "CHAP_I", keys.i) < 0 ||
+	    (!defect_on(d, DEFECT_CHAP_CHALLENGE_INCOMPLETE) &&
+	     iscsi_text_add(out, "CHAP_I", keys.i) < 0) ||
 	    iscsi_text_add(out, "CHAP_C", keys.c) < 0)
 		return auth_fail(e, "no memory");
 	ls->auth = AUTH_CHAP_R;
 	return 0;
+}
+
+/* "0x" and lower-case digits: the one form CHAP_R_STRICT_FORM takes. */
+static bool lower_hex(const char *v)
+{
+	if (strncmp(v, "0x", 2) != 0)
+		return false;
+	for (v += 2; *v; v++)
+		if (*v >= 'A' && *v <= 'F')
+			return false;
+	return true;
 }
 
 /* CHAP_N/CHAP_R from the initiator (§12.1.3). */
@@ -155,6 +204,9 @@ static int auth_verify(struct tgt_conn *c, struct login_state *ls,
 	if (!n || !r)
 		return auth_fail(e, "CHAP_N and CHAP_R are both due "
 				    "(§12.1.3)");
+	if (defect_on(&c->srv->defects, DEFECT_CHAP_R_STRICT_FORM) &&
+	    !lower_hex(r))
+		return auth_fail(e, "CHAP_R=%.40s: not lower-case 0x hex", r);
 	for (size_t i = 0; i < nusers; i++) {
 		if (strcmp(users[i].name, n) != 0)
 			continue;
@@ -213,6 +265,8 @@ static int auth_mutual(struct tgt_conn *c, struct login_state *ls,
 	memset(&chk, 0, sizeof(chk));
 	if (rc < 0)
 		return auth_fail(e, "mutual CHAP: %s", err);
+	if (defect_on(&c->srv->defects, DEFECT_CHAP_MUTUAL_WRONG))
+		r[strlen(r) - 1] = r[strlen(r) - 1] == '0' ? '1' : '0';
 	if (iscsi_text_add(out, "CHAP_N", self->name) < 0 ||
 	    iscsi_text_add(out, "CHAP_R", r) < 0)
 		return auth_fail(e, "no memory");
@@ -255,6 +309,9 @@ int login_auth_step(struct tgt_conn *c, struct login_state *ls,
 			return -1;
 		/* §6.3.2: leaving the security stage needs authentication
 		 * when the target requires it */
+		if (transit && ls->auth == AUTH_START && ls->auth_required &&
+		    defect_on(&c->srv->defects, DEFECT_AUTH_BYPASS))
+			ls->auth = AUTH_DONE; /* breaks §6.3.2 */
 		if (transit && ls->auth == AUTH_START && ls->auth_required)
 			return auth_fail(e, "transit asked with no "
 					    "authentication (§6.3.2)");
@@ -263,17 +320,27 @@ int login_auth_step(struct tgt_conn *c, struct login_state *ls,
 		if (k.method || k.i || k.c || k.n || k.r)
 			return auth_fail(e, "CHAP_A expected (§12.1.3)");
 		if (!k.a) {
+			if (transit &&
+			    defect_on(&c->srv->defects, DEFECT_AUTH_BYPASS)) {
+				ls->auth = AUTH_DONE;
+				return 0;
+			}
 			if (transit)
 				return auth_fail(e, "transit asked before "
 						    "CHAP was done (§6.3.2)");
 			return 0;
 		}
-		return auth_chap_a(ls, k.a, out, e);
+		return auth_chap_a(c, ls, k.a, out, e);
 	case AUTH_CHAP_R:
 		if (k.method || k.a)
 			return auth_fail(e, "CHAP_N/CHAP_R expected "
 					    "(§12.1.3)");
 		if (!k.n && !k.r && !k.i && !k.c) {
+			if (transit &&
+			    defect_on(&c->srv->defects, DEFECT_AUTH_BYPASS)) {
+				ls->auth = AUTH_DONE;
+				return 0;
+			}
 			if (transit)
 				return auth_fail(e, "transit asked before "
 						    "CHAP was done (§6.3.2)");

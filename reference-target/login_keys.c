@@ -103,7 +103,11 @@ static int identify_normal(struct tgt_conn *c, struct login_state *ls,
 	/* §6.3, §13.4: a normal session names its target in the first
 	 * request; §11.13.5: 0x0207 "missing parameter". */
 	if (!tn) {
-		login_error_set(e, ISCSI_LOGIN_STATUS_MISSING_PARAM,
+		login_error_set(e,
+				defect_on(&c->srv->defects,
+					  DEFECT_NO_TARGETNAME_STATUS)
+					? ISCSI_LOGIN_STATUS_TGT_NOT_FOUND
+					: ISCSI_LOGIN_STATUS_MISSING_PARAM,
 				"no TargetName in the first Login Request of "
 				"a normal session (§13.4)");
 		return -1;
@@ -111,7 +115,11 @@ static int identify_normal(struct tgt_conn *c, struct login_state *ls,
 	snprintf(ls->tname, sizeof(ls->tname), "%s", tn);
 	t = server_find_target(c->srv, tn);
 	if (!t) {
-		login_error_set(e, ISCSI_LOGIN_STATUS_TGT_NOT_FOUND,
+		login_error_set(e,
+				defect_on(&c->srv->defects,
+					  DEFECT_TARGET_NOT_FOUND_STATUS)
+					? ISCSI_LOGIN_STATUS_TGT_ERROR
+					: ISCSI_LOGIN_STATUS_TGT_NOT_FOUND,
 				"no target %.128s here (§11.13.5)", tn);
 		return -1;
 	}
@@ -184,6 +192,11 @@ static int identify_join(struct tgt_conn *c, struct login_state *ls,
 	for (const struct tgt_conn *o = s->conns; o; o = o->sess_next)
 		if (o->cid == ls->cid)
 			return 0;
+	if (s->nconns >= 1 && defect_on(&c->srv->defects, DEFECT_MCS_REFUSED)) {
+		login_error_set(e, ISCSI_LOGIN_STATUS_TOO_MANY_CONNS,
+				"second connection refused");
+		return -1;
+	}
 	if (s->nconns >= maxc &&
 	    !defect_on(&c->srv->defects, DEFECT_IGNORE_MAXCONNECTIONS)) {
 		login_error_set(e, ISCSI_LOGIN_STATUS_TOO_MANY_CONNS,
@@ -196,14 +209,16 @@ static int identify_join(struct tgt_conn *c, struct login_state *ls,
 
 /* §13.9: TargetPortalGroupTag in the response to the first request with
  * C=0 when the initiator named a target; §13.6 TargetAlias. */
-static int identify_declare(struct login_state *ls, struct iscsi_text *out)
+static int identify_declare(const struct tgt_conn *c, struct login_state *ls,
+			    struct iscsi_text *out)
 {
 	char tag[8];
 
 	if (!ls->target)
 		return 0;
 	snprintf(tag, sizeof(tag), "%u", ls->target->tpgt);
-	if (iscsi_text_add(out, "TargetPortalGroupTag", tag) < 0)
+	if (!defect_on(&c->srv->defects, DEFECT_NO_TPGT) &&
+	    iscsi_text_add(out, "TargetPortalGroupTag", tag) < 0)
 		return -1;
 	ls->params.target_portal_group_tag = ls->target->tpgt;
 	ls->params.tpgt_set = true;
@@ -248,7 +263,8 @@ int login_keys_identify(struct tgt_conn *c, struct login_state *ls,
 		 "%s", in_name);
 	/* §13.21: Discovery or Normal (the default); anything else is a
 	 * session type this target does not support (0x0209). */
-	if (st && strcmp(st, "Discovery") != 0 && strcmp(st, "Normal") != 0) {
+	if (st && strcmp(st, "Discovery") != 0 && strcmp(st, "Normal") != 0 &&
+	    !defect_on(&c->srv->defects, DEFECT_SESSIONTYPE_UNCHECKED)) {
 		login_error_set(e, ISCSI_LOGIN_STATUS_SESS_TYPE_UNSUPP,
 				"SessionType=%.32s (§13.21)", st);
 		return -1;
@@ -262,6 +278,12 @@ int login_keys_identify(struct tgt_conn *c, struct login_state *ls,
 	}
 	if (!ls->discovery && identify_normal(c, ls, in, out, e) < 0)
 		return -1;
+	if (ls->discovery && !iscsi_text_find(in, "TargetName") &&
+	    defect_on(&c->srv->defects, DEFECT_DISCOVERY_NEEDS_TARGETNAME)) {
+		login_error_set(e, ISCSI_LOGIN_STATUS_MISSING_PARAM,
+				"no TargetName in a discovery login");
+		return -1;
+	}
 	if (ls->discovery && iscsi_text_find(in, "TargetName"))
 		snprintf(ls->tname, sizeof(ls->tname), "%s",
 			 iscsi_text_find(in, "TargetName"));
@@ -276,7 +298,7 @@ int login_keys_identify(struct tgt_conn *c, struct login_state *ls,
 		mark_seen(ls, "TargetName");
 	if (alias)
 		mark_seen(ls, "InitiatorAlias");
-	if (identify_declare(ls, out) < 0) {
+	if (identify_declare(c, ls, out) < 0) {
 		login_error_set(e, ISCSI_LOGIN_STATUS_NO_RESOURCES,
 				"no memory for the response");
 		return -1;
@@ -323,7 +345,9 @@ static int identity_again(struct tgt_conn *c, struct login_state *ls,
 		return 0;
 	}
 	if ((was && strcmp(was, kv->value) == 0) ||
-	    defect_on(&c->srv->defects, DEFECT_ACCEPT_DUPLICATE_KEY))
+	    defect_on(&c->srv->defects, DEFECT_ACCEPT_DUPLICATE_KEY) ||
+	    (strcmp(kv->key, "SessionType") == 0 &&
+	     defect_on(&c->srv->defects, DEFECT_SESSIONTYPE_UNCHECKED)))
 		return 0;
 	login_error_set(e, ISCSI_LOGIN_STATUS_INIT_ERR,
 			"%s redeclared as \"%.64s\" (§6.3)", kv->key,
@@ -407,6 +431,79 @@ static void apply_outcome(struct login_state *ls,
 		iscsi_params_apply(&ls->params, k->name, ans, false, NULL, 0);
 }
 
+/* The last item of the offered list that mine accepts (LIST_LAST_CHOICE,
+ * which breaks §6.2.1's "first value it supports"). */
+static void last_choice(const struct iscsi_key_def *k, const char *offer,
+			const char *mine, char *ans, size_t len)
+{
+	const char *cur = offer, *item;
+	const char *ok = mine ? mine : k->values;
+	size_t n;
+
+	if (!ok || !strchr(offer, ','))
+		return;
+	while (iscsi_list_next(&cur, &item, &n))
+		if (n && n < len && iscsi_list_contains(ok, item, n))
+			snprintf(ans, len, "%.*s", (int)n, item);
+}
+
+/* Answers the negotiation defects of defects_login.h change. */
+static void answer_defects(const struct tgt_conn *c,
+			   const struct iscsi_key_def *k,
+			   const struct iscsi_kv *kv, const char *mine,
+			   char *ans, size_t len)
+{
+	const struct defect_set *d = &c->srv->defects;
+	bool plain = iscsi_value_special(ans) == ISCSI_VAL_PLAIN;
+	uint64_t x;
+
+	if (!k)
+		return;
+	if (plain && k->rule == &iscsi_rule_min &&
+	    strcmp(k->name, "MaxBurstLength") != 0 &&
+	    defect_on(d, DEFECT_NEG_MIN_OVER_OFFER) &&
+	    iscsi_value_number(kv->value, &x, NULL, 0) == 0 && x < k->max)
+		snprintf(ans, len, "%llu", (unsigned long long)x + 1);
+	if (plain && k->rule == &iscsi_rule_max &&
+	    defect_on(d, DEFECT_NEG_MAX_UNDER_OFFER) &&
+	    iscsi_value_number(kv->value, &x, NULL, 0) == 0 && x > k->min)
+		snprintf(ans, len, "%llu", (unsigned long long)x - 1);
+	if (plain && k->type == ISCSI_KT_BOOL &&
+	    !(k->flags & ISCSI_KF_OBSOLETE) &&
+	    defect_on(d, DEFECT_NEG_BOOL_OVERRIDE))
+		snprintf(ans, len, "%s",
+			 strcmp(k->name, "ImmediateData") == 0 ? "Yes" : "No");
+	if (plain && k->type == ISCSI_KT_LIST &&
+	    defect_on(d, DEFECT_LIST_LAST_CHOICE))
+		last_choice(k, kv->value, mine, ans, len);
+	if (strcmp(k->name, "FirstBurstLength") == 0 &&
+	    iscsi_value_special(ans) == ISCSI_VAL_IRRELEVANT &&
+	    defect_on(d, DEFECT_FBL_IRRELEVANT_REJECTED))
+		snprintf(ans, len, "%s", ISCSI_REJECT);
+	if ((k->flags & ISCSI_KF_OBSOLETE) &&
+	    defect_on(d, DEFECT_OBSOLETE_NOT_UNDERSTOOD))
+		snprintf(ans, len, "%s", ISCSI_NOT_UNDERSTOOD);
+	if (k->type == ISCSI_KT_NUMBER && defect_on(d, DEFECT_HEX_REFUSED) &&
+	    (strncmp(kv->value, "0x", 2) == 0 ||
+	     strncmp(kv->value, "0X", 2) == 0))
+		snprintf(ans, len, "%s", ISCSI_REJECT);
+}
+
+/* VALUE_UNCHECKED: a malformed or out-of-range value is adopted as it
+ * came (breaks §6.2.2's Reject).  1 when the defect handled the key. */
+static int value_unchecked(const struct tgt_conn *c,
+			   const struct iscsi_key_def *k,
+			   const struct iscsi_kv *kv, struct iscsi_text *out)
+{
+	if (!k || !defect_on(&c->srv->defects, DEFECT_VALUE_UNCHECKED) ||
+	    (k->flags & (ISCSI_KF_PRIVATE | ISCSI_KF_OBSOLETE)) ||
+	    iscsi_key_value_check(k, kv->value, NULL, 0) == 0)
+		return 0;
+	if (!(k->flags & ISCSI_KF_DECLARATIVE))
+		iscsi_text_add(out, kv->key, kv->value);
+	return 1;
+}
+
 static int negotiate_one(struct tgt_conn *c, struct login_state *ls,
 			 const struct iscsi_kv *kv, struct iscsi_text *out,
 			 struct login_error *e)
@@ -418,6 +515,9 @@ static int negotiate_one(struct tgt_conn *c, struct login_state *ls,
 	int rc;
 
 	if (!k && defect_on(&c->srv->defects, DEFECT_UNKNOWN_KEY_IGNORED))
+		return 0;
+	if (k && (k->flags & ISCSI_KF_PRIVATE) &&
+	    defect_on(&c->srv->defects, DEFECT_PRIVATE_KEY_IGNORED))
 		return 0;
 	if (k && !(k->flags & ISCSI_KF_PRIVATE) &&
 	    key_index(k) < LOGIN_MAX_KEYS) {
@@ -432,7 +532,12 @@ static int negotiate_one(struct tgt_conn *c, struct login_state *ls,
 		}
 		ls->seen[key_index(k)] = true;
 	}
+	if (value_unchecked(c, k, kv, out))
+		return 0;
 	negctx(c, ls, &ctx);
+	if (k && strcmp(k->name, "FirstBurstLength") == 0 &&
+	    defect_on(&c->srv->defects, DEFECT_FBL_OVER_MBL))
+		ctx.max_burst = 0;
 	mine = k ? login_key_mine(c->srv, ls->target, k, mbuf, sizeof(mbuf))
 		 : NULL;
 	rc = iscsi_key_answer(k, kv->value, mine, &ctx, ans, sizeof(ans));
@@ -448,8 +553,16 @@ static int negotiate_one(struct tgt_conn *c, struct login_state *ls,
 				kv->key, kv->value, ctx.note);
 		return -1;
 	}
+	if (rc == 1 && ls->discovery &&
+	    iscsi_value_special(ans) == ISCSI_VAL_IRRELEVANT &&
+	    defect_on(&c->srv->defects, DEFECT_DISCOVERY_SESSION_KEYS_FAIL)) {
+		login_error_set(e, ISCSI_LOGIN_STATUS_INIT_ERR,
+				"%s in a discovery session", kv->key);
+		return -1;
+	}
 	if (rc == 1) {
 		over_offer(c, kv, ans, sizeof(ans));
+		answer_defects(c, k, kv, mine, ans, sizeof(ans));
 		if (iscsi_text_add(out, kv->key, ans) < 0) {
 			login_error_set(e, ISCSI_LOGIN_STATUS_NO_RESOURCES,
 					"no memory for the response");
@@ -598,6 +711,9 @@ int login_keys_declare_mrdsl(struct tgt_conn *c, struct login_state *ls,
 			     : LOGIN_DEFAULT_MRDSL;
 	ls->params.max_recv_dsl_target = ls->target_mrdsl;
 	/* §13.12: declarative, each side its own value. */
-	snprintf(buf, sizeof(buf), "%u", ls->target_mrdsl);
+	snprintf(buf, sizeof(buf), "%u",
+		 defect_on(&c->srv->defects, DEFECT_MRDSL_DECLARED_TOO_SMALL)
+			 ? 256u
+			 : ls->target_mrdsl);
 	return iscsi_text_add(out, "MaxRecvDataSegmentLength", buf);
 }
