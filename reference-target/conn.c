@@ -27,7 +27,7 @@
 #define CONN_RBUF_SIZE (256u * 1024u)
 
 static void conn_read_cb(struct loop *l, int fd, unsigned events, void *arg);
-static void conn_rx_process(struct tgt_conn *c);
+static bool conn_rx_process(struct tgt_conn *c);
 static void conn_arm_timers(struct tgt_conn *c);
 
 uint64_t tgt_now_ms(void)
@@ -389,16 +389,17 @@ static void conn_migrate_arrive(void *arg)
 }
 
 /* On the old loop, once no handler runs: let go of c and post it. */
-static void conn_migrate_now(struct tgt_conn *c)
+/* true when c was posted to another reactor (and is no longer ours) */
+static bool conn_migrate_now(struct tgt_conn *c)
 {
 	struct loop *to = c->migrate_to;
 
 	c->migrate_to = NULL;
 	if (c->closed || to == c->loop)
-		return;
+		return false;
 	conn_flush(c);
 	if (c->closed)
-		return;
+		return false;
 	conn_cancel_timers(c);
 	loop_del_fd(c->loop, c->fd);
 	conn_list_del(c->reactor, c);
@@ -412,7 +413,9 @@ static void conn_migrate_now(struct tgt_conn *c)
 		c->migrating = false;
 		conn_log(c, "cannot move to the session's reactor");
 		conn_close(c, "migration failed");
+		return false;
 	}
+	return true;
 }
 
 int conn_migrate(struct tgt_conn *c, struct loop *to)
@@ -423,7 +426,7 @@ int conn_migrate(struct tgt_conn *c, struct loop *to)
 		return 0;
 	c->migrate_to = to;
 	if (c->in_rx == 0)
-		conn_migrate_now(c);
+		(void)conn_migrate_now(c);
 	return 0;
 }
 
@@ -554,7 +557,12 @@ static bool conn_rx_open(const struct tgt_conn *c)
 	       c->state != CONN_CLOSING;
 }
 
-static void conn_rx_process(struct tgt_conn *c)
+/*
+ * Frame and dispatch what has been read. Returns true when the connection
+ * was handed to another reactor (login joined a session owned there): the
+ * caller must not touch c again, that thread may already have freed it.
+ */
+static bool conn_rx_process(struct tgt_conn *c)
 {
 	enum iscsi_framer_status st;
 	const uint8_t *frame;
@@ -586,7 +594,7 @@ static void conn_rx_process(struct tgt_conn *c)
 	if (c->rbuf_off == c->rbuf_len)
 		c->rbuf_off = c->rbuf_len = 0;
 	if (c->closed)
-		return;
+		return false;
 	if (iscsi_framer_pending(&c->rx) == 0) {
 		c->partial_since_ms = 0;
 	} else if (completed || c->partial_since_ms == 0) {
@@ -595,7 +603,8 @@ static void conn_rx_process(struct tgt_conn *c)
 			conn_arm_timers(c);
 	}
 	if (c->migrate_to && c->in_rx == 0)
-		conn_migrate_now(c);
+		return conn_migrate_now(c);
+	return false;
 }
 
 static void conn_read_cb(struct loop *l, int fd, unsigned events, void *arg)
@@ -621,7 +630,8 @@ static void conn_read_cb(struct loop *l, int fd, unsigned events, void *arg)
 		return;
 	}
 	c->rbuf_len += (size_t)n;
-	conn_rx_process(c);
+	if (conn_rx_process(c))
+		return; /* now another reactor's */
 	/* Everything the PDUs just read produced goes out in one writev. */
 	if (!c->closed && !c->migrating)
 		conn_flush(c);
