@@ -132,8 +132,9 @@ run: deps
 	$(MAKE) all
 	@sh ci/run-reference.sh
 
-bench: deps all
+bench: deps all tools
 	@sh ci/bench.sh
+	@sh ci/bench-pcap.sh
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
