@@ -458,10 +458,20 @@ CTS_TEST_D(disc_value_case, "discovery.sendtargets.misspelled-value",
 	   "sendtargets-value-nocase")
 {
 	static const char *const bad[] = {"Alle", "aLL", "ALL"};
-	struct cts_session *s = disc_login(ctx, 0);
 
-	for (size_t i = 0; s && i < 3 && !cts_failed(ctx); i++)
+	/*
+	 * A session of its own for each value: a target may keep its
+	 * command window small (§4.2.2.1 lets it close the window with
+	 * MaxCmdSN = ExpCmdSN - 1), and tgt's discovery sessions take
+	 * only two non-immediate requests.
+	 */
+	for (size_t i = 0; i < 3 && !cts_failed(ctx); i++) {
+		struct cts_session *s = disc_login(ctx, 0);
+
+		if (!s)
+			return;
 		misspelled(ctx, s, "SendTargets", bad[i], false);
+	}
 }
 
 CTS_TEST_D(disc_key_case, "discovery.sendtargets.misspelled-key",

@@ -279,6 +279,15 @@ static bool normal_st(struct cts_ctx *ctx, const char *what,
 		*n = 0;
 		return true;
 	}
+	if (rc == CTS_IO_CLOSED || rc == CTS_IO_RESET) {
+		/* App. C: a target MUST support SendTargets in a normal
+		 * session; dropping the connection answers nothing */
+		cts_fail(ctx, "a Text Response (or a Reject PDU)",
+			 cts_io_str(rc),
+			 "Text Request SendTargets=%s in a normal session: %s",
+			 what, s->err);
+		return false;
+	}
 	if (rc) {
 		cts_error(ctx, "SendTargets=%s: %s (%s)", what, cts_io_str(rc),
 			  s->err);
@@ -356,9 +365,12 @@ CTS_TEST_D(disc_normal_other, "discovery.normal.other-name-hidden",
 {
 	const struct cts_profile *p = cts_profile(ctx);
 	const struct iscsi_url *u = s2_need_url(ctx, "url");
-	const struct iscsi_url *cand[2] = {
+	/* any target of the profile other than url's will do */
+	const struct iscsi_url *cand[4] = {
 		p && p->has_nolun0_url ? &p->nolun0_url : NULL,
 		p && p->has_mc_url ? &p->mc_url : NULL,
+		p && p->has_chap_url ? &p->chap_url : NULL,
+		p && p->has_mutual_url ? &p->mutual_url : NULL,
 	};
 	const char *other = NULL;
 	const struct iscsi_url *u2;
@@ -368,13 +380,13 @@ CTS_TEST_D(disc_normal_other, "discovery.normal.other-name-hidden",
 
 	if (!u)
 		return;
-	for (size_t i = 0; i < 2 && !other; i++)
+	for (size_t i = 0; i < 4 && !other; i++)
 		if (cand[i] && cand[i]->target[0] &&
 		    strcmp(cand[i]->target, u->target) != 0)
 			other = cand[i]->target;
 	if (!other) {
-		cts_skip(ctx, "the profile has no nolun0_url or mc_url naming "
-			      "a target other than url's");
+		cts_skip(ctx, "the profile has no nolun0_url, mc_url, chap_url "
+			      "or mutual_url naming a target other than url's");
 		return;
 	}
 	if (!normal_st(ctx, other, &recs, &n, &rj, &u2))

@@ -236,35 +236,45 @@ CTS_TEST_D(chap_premature, "login.chap.premature-transit", "7143 6.3.2",
 				       "was done");
 }
 
+/*
+ * "Unknown" algorithms are numbers IANA has not assigned in the PPP
+ * authentication algorithm registry (§12.1.3 points there): 6 (SHA-1) and
+ * 7 (SHA-256) are registered and a target may legitimately pick them.
+ */
+#define CHAP_A_UNKNOWN "200,201"
+
 CTS_TEST_D(chap_alg_pick, "login.chap.alg-unknown-first", "7143 12.1.3",
-	   CTS_MUST, "CHAP_A=7,6,5 is answered CHAP_A=5 (MD5)", "chap-a-first")
+	   CTS_MUST, "CHAP_A=200,201,5 (200, 201 unassigned) is answered "
+		     "CHAP_A=5 (MD5)", "chap-a-first")
 {
 	struct chap ch;
 	const char *a;
 
 	if (!chap_open(ctx, &ch, S1_CHAP) || chap_method(&ch) ||
-	    chap_a(&ch, "7,6,5") ||
-	    s1_want_status(ch.l, 0, "Login Response to CHAP_A=7,6,5"))
+	    chap_a(&ch, CHAP_A_UNKNOWN ",5") ||
+	    s1_want_status(ch.l, 0,
+			   "Login Response to CHAP_A=" CHAP_A_UNKNOWN ",5"))
 		return;
 	a = iscsi_text_find(&ch.l->r.keys, "CHAP_A");
 	if (!a || strcmp(a, "5") != 0)
 		cts_fail(ctx, "CHAP_A=5", a ? a : "no CHAP_A",
-			 "Login Response to CHAP_A=7,6,5");
+			 "Login Response to CHAP_A=" CHAP_A_UNKNOWN ",5");
 }
 
 CTS_TEST_D(chap_alg_none, "login.chap.alg-none-acceptable", "7143 12.1.3",
-	   CTS_MUST, "CHAP_A with no supported algorithm is refused (CHAP_A="
-		     "Reject or Status-Class 2), no challenge sent",
+	   CTS_MUST, "CHAP_A with no supported algorithm (200,201) is "
+		     "refused (CHAP_A=Reject or Status-Class 2), no challenge "
+		     "sent",
 	   "chap-a-first")
 {
 	struct chap ch;
 	const char *a;
 
 	if (!chap_open(ctx, &ch, S1_CHAP) || chap_method(&ch) ||
-	    chap_a(&ch, "6,7"))
+	    chap_a(&ch, CHAP_A_UNKNOWN))
 		return;
 	if (s1_status(ch.l)) {
-		want_refused(ch.l, "Login Response to CHAP_A=6,7");
+		want_refused(ch.l, "Login Response to CHAP_A=" CHAP_A_UNKNOWN);
 		return;
 	}
 	a = iscsi_text_find(&ch.l->r.keys, "CHAP_A");
@@ -273,7 +283,8 @@ CTS_TEST_D(chap_alg_none, "login.chap.alg-none-acceptable", "7143 12.1.3",
 		cts_note(ctx, "CHAP_A=Reject answered");
 	else
 		cts_fail(ctx, "CHAP_A=Reject or Status-Class 2",
-			 a ? a : "no CHAP_A", "Login Response to CHAP_A=6,7");
+			 a ? a : "no CHAP_A",
+			 "Login Response to CHAP_A=" CHAP_A_UNKNOWN);
 }
 
 CTS_TEST_D(chap_together, "login.chap.challenge-complete", "7143 12.1.3",

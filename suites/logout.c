@@ -194,15 +194,28 @@ CTS_TEST_D(lo_times, "logout.recovery.times-in-range",
 	struct iscsi_pdu rsp;
 	struct cts_conn *c;
 	char seen[64];
+	uint32_t itt;
+	int rc;
 
 	if (!s)
 		return;
 	c = cts_session_conn(s);
 	iscsi_pdu_init(&rsp);
-	if (!logout_expect(ctx, c, 2, c->cid, true, 2, &rsp,
-			   "Logout reason 2 at ErrorRecoveryLevel 0"))
+	rc = logout_raw(c, 2, c->cid, true, &itt, &rsp);
+	if (rc) {
+		cts_fail(ctx, "Logout Response", cts_io_str(rc),
+			 "Logout reason 2 at ErrorRecoveryLevel 0");
 		goto out;
+	}
 	iscsi_logout_rsp_unpack(&rsp.bhs, &f);
+	if (f.response != 2) {
+		/* the code itself is logout.recovery.not-supported-erl0's
+		 * verdict; this test only judges the times of a code 2 */
+		cts_skip(ctx, "the target answered Logout reason 2 with "
+			      "response %u, not 2: no Time2Wait/Time2Retain of "
+			      "a code 2 to check", f.response);
+		goto out;
+	}
 	snprintf(seen, sizeof(seen), "Time2Wait %u, Time2Retain %u",
 		 f.time2wait, f.time2retain);
 	if (f.time2wait > 3600 || f.time2retain > 3600) {

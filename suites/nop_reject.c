@@ -272,8 +272,13 @@ static bool read_back(struct cts_ctx *ctx, const struct iscsi_url *u,
 	return true;
 }
 
+/*
+ * SHOULD: §13.11 forbids the initiator's immediate data under
+ * ImmediateData=No; the RFC gives the target no MUST for it (§7.3:
+ * Reject and response codes are there to signal protocol errors).
+ */
 CTS_TEST_D(rej_not_executed, "reject.command.not-executed",
-	   "7143 7.3; 7143 13.11", CTS_MUST,
+	   "7143 7.3; 7143 13.11", CTS_SHOULD,
 	   "a WRITE carrying immediate data under ImmediateData=No is refused "
 	   "and its data is not written",
 	   "exec-rejected")

@@ -21,14 +21,16 @@ static const struct cts_login_opts small_pdus = {.max_recv_dsl = 512};
 static const struct cts_login_opts small_bursts = {
     .max_recv_dsl = 512, .max_burst = 1024, .first_burst = 512};
 
-/* READ(10) of XFER_LEN bytes at lba on LUN 0; false after cts_error. */
+/* READ(10) of XFER_LEN bytes at lba on the target's LUN (the url's, whose
+ * pending unit attentions s3_login cleared); false after cts_error. */
 static bool read_xfer(struct cts_ctx *ctx, struct cts_conn *c, uint32_t lba,
 		      struct cts_scsi_result *r)
 {
 	static uint8_t buf[XFER_LEN];
 	uint8_t cdb[16];
 	size_t n = scsi_cdb_read10(cdb, lba, XFER_BLOCKS, 0);
-	int rc = cts_scsi_read(ctx, c, 0, cdb, n, XFER_LEN, buf, r);
+	int rc = cts_scsi_read(ctx, c, s3_lun(cts_target(ctx)), cdb, n,
+			       XFER_LEN, buf, r);
 
 	if (rc || !r->got_status || r->status != 0) {
 		cts_error(ctx, "READ(10) of %u bytes: %s, status 0x%02x",
@@ -193,7 +195,7 @@ CTS_TEST_D(num_expdatasn_none, "numbering.expdatasn.zero-without-data",
 
 	if (!s)
 		return;
-	cts_scsi_cmd(ctx, cts_session_conn(s), 0, cdb,
+	cts_scsi_cmd(ctx, cts_session_conn(s), s3_lun(cts_target(ctx)), cdb,
 		     scsi_cdb_test_unit_ready(cdb), 0, NULL, NULL, NULL, &r);
 	h = response_of(&r);
 	if (r.io || !h) {
