@@ -103,7 +103,9 @@ unit-asan: build/asan/unit-tests
 TOOL_BINS := $(patsubst tests/tools/%.c,build/tools/%,$(wildcard tests/tools/*.c))
 build/tools/%: tests/tools/%.c
 	@mkdir -p build/tools
-	$(CC) $(BASECFLAGS) $(OPT) -o $@ $< -liscsi -lpthread
+	$(CC) $(BASECFLAGS) $(OPT) -o $@ $< -liscsi -lpthread $(TOOL_LIBS_$*)
+# Extra libraries of one tool, by its name.
+TOOL_LIBS_pcap-walk := -lpcap
 tools: $(TOOL_BINS)
 
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRCS))

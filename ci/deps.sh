@@ -12,7 +12,7 @@ set -eu
 PACKAGES="gcc clang make pkg-config binutils
 libpcap-dev libcunit1-dev libiscsi-dev libiscsi-bin libisal-dev libssl-dev
 libjansson-dev liburing-dev libclang-rt-14-dev clang-format
-tshark tgt istgt iproute2 procps psmisc coreutils jq iperf3"
+tshark tgt istgt iproute2 procps psmisc coreutils jq iperf3 time"
 
 missing=
 for p in $PACKAGES; do

@@ -286,6 +286,10 @@ int pcap_analyze(const struct pcap_opts *o, pcap_event_cb cb, void *arg,
 /* The same on a live interface (o->iface), until *o->stop or max_frames. */
 int pcap_analyze_live(const struct pcap_opts *o, pcap_event_cb cb, void *arg,
 		      char *err, size_t errlen);
+/* Async-signal-safe: wake a pcap_analyze_live() blocked waiting for
+ * packets (pcap_breakloop), so that it returns after the frame in hand.
+ * A signal handler calls it after setting *o->stop. */
+void pcap_analyze_live_break(void);
 
 /* ---- lazy accessors: valid during the PDU's callback ------------------- */
 

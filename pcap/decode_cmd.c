@@ -30,6 +30,7 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	stop_flag = 1;
+	pcap_analyze_live_break();
 }
 
 static void emit_json(FILE *out, void *j)

@@ -261,6 +261,20 @@ int pcap_analyze(const struct pcap_opts *o, pcap_event_cb cb, void *arg,
 	return r;
 }
 
+/* The live handle while pcap_analyze_live() reads it, for
+ * pcap_analyze_live_break() (called from signal handlers). */
+static pcap_t *volatile live_pc;
+
+void pcap_analyze_live_break(void)
+{
+	pcap_t *pc = live_pc;
+
+	/* pcap_breakloop(3PCAP): may be called from a signal handler; it
+	 * also wakes a poll() waiting for packets (libpcap >= 1.10). */
+	if (pc)
+		pcap_breakloop(pc);
+}
+
 int pcap_analyze_live(const struct pcap_opts *o, pcap_event_cb cb, void *arg,
 		      char *err, size_t errlen)
 {
@@ -287,8 +301,10 @@ int pcap_analyze_live(const struct pcap_opts *o, pcap_event_cb cb, void *arg,
 	nano = nano && pcap_get_tstamp_precision(pc) ==
 			       PCAP_TSTAMP_PRECISION_NANO;
 	r = set_filter(pc, o->filter, err, errlen);
+	live_pc = pc;
 	if (r == 0)
 		r = run(pc, o, nano, cb, arg, err, errlen);
+	live_pc = NULL;
 	pcap_close(pc);
 	return r;
 }
