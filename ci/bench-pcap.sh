@@ -6,6 +6,8 @@
 #   read4k  ~1 GiB of 4 KiB READ(10)s at queue depth 32
 #   mixed   ~300 MiB of reads and writes of 512 B..1 MiB, R2Ts, NOPs,
 #           four connections
+#   frames  ~300 MiB of 4 KiB reads in 1448-byte TCP segments (1500-byte
+#           frames, as a capture without segmentation offload looks)
 # and measures on each, in one run, with the repetitions interleaved
 # (round 1: every command once, round 2: again...):
 #   validate   bin/iscsi-pcap validate FILE
@@ -35,6 +37,10 @@ ROUNDS=${BENCH_PCAP_ROUNDS:-3}
 READ_MB=${BENCH_PCAP_READ_MB:-1024}
 MIXED_MB=${BENCH_PCAP_MIXED_MB:-300}
 PART_MB=200
+# 4 KiB reads in ordinary 1448-byte segments (1500-byte frames), as a
+# capture without segmentation offload looks: many more frames per byte.
+FRAMES_MB=${BENCH_PCAP_FRAMES_MB:-300}
+FRAMES_PART_MB=100
 TSHARK_BUDGET=${TSHARK_BUDGET:-40}
 TSHARK_TIMEOUT=300
 PCAP=$TOP/bin/iscsi-pcap
@@ -62,6 +68,8 @@ if [ "${free_kb:-0}" -lt 5000000 ]; then
 	READ_MB=$((READ_MB / 4))
 	MIXED_MB=$((MIXED_MB / 4))
 	PART_MB=$((PART_MB / 4))
+	FRAMES_MB=$((FRAMES_MB / 4))
+	FRAMES_PART_MB=$((FRAMES_PART_MB / 4))
 	echo "bench-pcap: only $((free_kb / 1024)) MiB free in $WORK: captures scaled down to a quarter"
 fi
 
@@ -84,11 +92,13 @@ run_timed() {
 
 echo "bench-pcap: generating captures in $WORK"
 for spec in "read4k $READ_MB read4k" "mixed $MIXED_MB mixed" \
-	"read4k $PART_MB read4k-part" "mixed $PART_MB mixed-part"; do
+	"read4k $FRAMES_MB frames 1448" \
+	"read4k $PART_MB read4k-part" "mixed $PART_MB mixed-part" \
+	"read4k $FRAMES_PART_MB frames-part 1448"; do
 	# shellcheck disable=SC2086  # splitting the spec into words is intended
 	set -- $spec
 	_t0=$(now_ns)
-	"$GEN" "$1" "$2" "$WORK/$3.pcap" || exit 1
+	"$GEN" "$1" "$2" "$WORK/$3.pcap" ${4:-} || exit 1
 	_t1=$(now_ns)
 	_sz=$(wc -c <"$WORK/$3.pcap")
 	echo "  $3.pcap: $_sz bytes in $(((_t1 - _t0) / 1000000)) ms"
@@ -99,7 +109,7 @@ cat "$WORK"/*.pcap >/dev/null
 # Which file tshark reads for each capture: the full one when a run fits
 # in the budget (estimated from one run on the 200 MiB part).
 : >"$WORK/results"
-for c in read4k mixed; do
+for c in read4k mixed frames; do
 	run_timed tshark-probe "$c-part" timeout "$TSHARK_TIMEOUT" tshark \
 		-r "$WORK/$c-part.pcap" -o iscsi.target_ports:3260 -T fields \
 		-e iscsi.opcode -e iscsi.cmdsn
@@ -118,7 +128,7 @@ done
 i=1
 while [ $i -le "$ROUNDS" ]; do
 	echo "bench-pcap: round $i of $ROUNDS"
-	for c in read4k mixed; do
+	for c in read4k mixed frames; do
 		f=$WORK/$c.pcap
 		ts=$c
 		eval "ts=\$TS_$c"
@@ -133,7 +143,7 @@ done
 
 # Sizes, then the table: median time per (tool, capture), MB/s from the
 # size of the file that tool read.
-for c in read4k mixed read4k-part mixed-part; do
+for c in read4k mixed frames read4k-part mixed-part frames-part; do
 	echo "size $c $(wc -c <"$WORK/$c.pcap")"
 done >"$WORK/sizes"
 
@@ -157,11 +167,11 @@ function median(key,   i, j, k, a, m) {
 	return a[int((m + 1) / 2)]
 }
 END {
-	split("read4k mixed", caps, " ")
+	ncaps = split("read4k mixed frames", caps, " ")
 	split("validate fields tshark walk", tools, " ")
 	printf "%-8s %-9s %12s %9s %10s %10s  %s\n", "capture", "tool", \
 	       "bytes", "median s", "MB/s", "peak RSS", "note"
-	for (ci = 1; ci <= 2; ci++) {
+	for (ci = 1; ci <= ncaps; ci++) {
 		c = caps[ci]
 		for (ti = 1; ti <= 4; ti++) {
 			key = tools[ti] " " c
@@ -175,12 +185,12 @@ END {
 			       rss[key] / 1024, note
 		}
 	}
-	printf "\nratios (MB/s over MB/s)             read4k     mixed   goal\n"
+	printf "\nratios (MB/s over MB/s)             read4k     mixed    frames   goal\n"
 	split("validate/tshark validate/walk fields/tshark fields/walk", rs, " ")
 	for (ri = 1; ri <= 4; ri++) {
 		split(rs[ri], ab, "/")
 		printf "  %-32s", ab[1] " vs " ab[2]
-		for (ci = 1; ci <= 2; ci++) {
+		for (ci = 1; ci <= ncaps; ci++) {
 			a = rate[ab[1] " " caps[ci]]; b = rate[ab[2] " " caps[ci]]
 			printf " %8.2fx", (b > 0 ? a / b : 0)
 		}

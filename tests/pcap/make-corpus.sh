@@ -7,8 +7,30 @@
 # (login+INQUIRY), then derives the broken captures (truncated file,
 # garbage, mid-stream start, dropped segment) with head/editcap. Each
 # capture's target port is recorded in NAME.port for the golden tests and
-# ci/dissector-check.sh. Run from the top directory after `make`; writes
-# tests/pcap/*.pcapng. Needs root (or dumpcap capabilities) for lo.
+# ci/dissector-check.sh. Run from the top directory after `make` and
+# `make build/tools/corpus-io`; writes tests/pcap/*.pcapng. Needs root (or
+# dumpcap capabilities) for lo.
+#
+#   sh tests/pcap/make-corpus.sh [NAME...]
+#
+# With NAMEs only those captures are rebuilt (the others stay as they are,
+# so their .expected files stay valid); regenerate the golden files of
+# exactly those afterwards (`tests/shell/pcap-golden.sh` with UPDATE=1
+# rewrites all of them: keep only the new ones' changes). Captures made
+# with build/tools/corpus-io (an initiator of ours, since libiscsi never
+# offers DataDigest=CRC32C):
+#   reftgt-digest-data  HeaderDigest and DataDigest CRC32C agreed (the
+#                       target accepts nothing else), a 4 KiB and a 512 B
+#                       write+read with R2Ts (tshark needs no option:
+#                       it takes the digests from the Login keys)
+#   broken-digest       the same with one byte of the first Data-Out's data
+#                       digest flipped
+#   reftgt-sizes        writes+reads of 512 B, 4 KiB and 64 KiB with
+#                       InitialR2T=Yes and MaxBurstLength 16 KiB: several
+#                       R2Ts per write and several Data-In sequences per read
+#   istgt-write         the same sizes against istgt
+# and with libiscsi: tgt-chap (SendTargets discovery, then a CHAP login to
+# a target whose account tgtadm bound; a wrong secret is refused).
 set -u
 cd "$(dirname "$0")/../.."
 TOP=$(pwd)
@@ -16,11 +38,22 @@ OUT=$TOP/tests/pcap
 W=$(mktemp -d "${TMPDIR:-/tmp}/pcap-corpus.XXXXXX")
 trap 'reftgt_down 2>/dev/null; rm -rf "$W"' EXIT
 . ci/reftgt-env.sh
+CIO=$TOP/build/tools/corpus-io
+[ -x "$CIO" ] || { echo "make-corpus: build $CIO first" >&2; exit 1; }
+ONLY="$*"
+
+# want NAME: NAME is to be rebuilt (all when no NAME was given)
+want() {
+	[ -z "$ONLY" ] && return 0
+	for _w in $ONLY; do [ "$_w" = "$1" ] && return 0; done
+	return 1
+}
 
 # cap NAME PORT CMD...: capture CMD's traffic to OUT/NAME.pcapng
 cap() {
 	name=$1 port=$2
 	shift 2
+	want "$name" || return 0
 	timeout 30 dumpcap -q -i lo -f "tcp port $port" -w "$W/$name.pcapng" \
 		>/dev/null 2>&1 &
 	dp=$!
@@ -42,9 +75,37 @@ cap reftgt-discovery "$P" iscsi-ls "$U/"
 cap reftgt-chap "$P" sh -c "iscsi-inq 'iscsi://$REFTGT_CHAP_USER%$REFTGT_CHAP_SECRET@127.0.0.1:$P/$REFTGT_IQN:chap/0'; iscsi-inq 'iscsi://$REFTGT_CHAP_USER%wrongsecret99@127.0.0.1:$P/$REFTGT_IQN:chap/0'"
 cap reftgt-digest "$P" iscsi-inq "$REFTGT_URL?header_digest=crc32c"
 cap reftgt-rw "$P" iscsi-test-cu --dataloss -t 'iSCSI.iSCSIResiduals.Write10Residuals' "$REFTGT_URL"
+cap reftgt-sizes "$P" "$CIO" -b 16K 127.0.0.1 "$P" "$REFTGT_IQN:plain" 512 4K 64K
 reftgt_down
 
+# digests: a target that accepts only CRC32C for both (RFC 7143 §13.1)
+if want reftgt-digest-data; then
+	reftgt_up "$W/rtd" --key HeaderDigest=CRC32C --key DataDigest=CRC32C ||
+		exit 1
+	P=$REFTGT_PORT
+	cap reftgt-digest-data "$P" "$CIO" -d 127.0.0.1 "$P" "$REFTGT_IQN:plain" 4K 512
+	reftgt_down
+fi
+if want broken-digest || want reftgt-digest-data; then
+	# flip the first byte of the data digest after the first 4 KiB
+	# Data-Out: its data ends with the marker "CTSMARK" + digit
+	G=$OUT/reftgt-digest-data.pcapng
+	m=$(grep -boa 'CTSMARK' "$G" | head -n 1 | cut -d: -f1)
+	if [ -z "$m" ]; then
+		echo "make-corpus: no marker in $G" >&2
+		exit 1
+	fi
+	off=$((m + 8))
+	cp "$G" "$OUT/broken-digest.pcapng"
+	b=$(od -An -j "$off" -N1 -tu1 "$G" | tr -d ' ')
+	printf "$(printf '\\%03o' $((b ^ 255)))" |
+		dd of="$OUT/broken-digest.pcapng" bs=1 seek="$off" conv=notrunc \
+			2>/dev/null
+	cp "$OUT/reftgt-digest-data.port" "$OUT/broken-digest.port"
+fi
+
 # tgt
+if want tgt-inq || want tgt-chap; then
 TP=$(( ($(od -An -N2 -tu2 /dev/urandom) % 20000) + 30000 ))
 TC=$(( ($(od -An -N2 -tu2 /dev/urandom) % 1000) + 100 ))
 truncate -s 16M "$W/tgt.img"
@@ -55,21 +116,35 @@ tgtadm -C "$TC" --lld iscsi --op new --mode target --tid 1 -T iqn.2026-11.org.is
 tgtadm -C "$TC" --lld iscsi --op new --mode logicalunit --tid 1 --lun 1 -b "$W/tgt.img"
 tgtadm -C "$TC" --lld iscsi --op bind --mode target --tid 1 -I ALL
 cap tgt-inq "$TP" iscsi-inq "iscsi://127.0.0.1:$TP/iqn.2026-11.org.iscsi-cts:tgt/1"
+# target 2 needs CHAP (one-way); discovery stays open
+TG2=iqn.2026-11.org.iscsi-cts:tgt-chap
+tgtadm -C "$TC" --lld iscsi --op new --mode target --tid 2 -T "$TG2"
+tgtadm -C "$TC" --lld iscsi --op new --mode logicalunit --tid 2 --lun 1 -b "$W/tgt.img"
+tgtadm -C "$TC" --lld iscsi --op bind --mode target --tid 2 -I ALL
+tgtadm -C "$TC" --lld iscsi --op new --mode account --user ctsuser --password ctssecret1234
+tgtadm -C "$TC" --lld iscsi --op bind --mode account --tid 2 --user ctsuser
+cap tgt-chap "$TP" sh -c "iscsi-ls 'iscsi://127.0.0.1:$TP'; iscsi-inq 'iscsi://ctsuser%ctssecret1234@127.0.0.1:$TP/$TG2/1'; iscsi-inq 'iscsi://ctsuser%wrongsecret99@127.0.0.1:$TP/$TG2/1'"
 # tgtd -f may ignore SIGTERM while it has targets: ask it, then insist
 tgtadm -C "$TC" --op delete --mode system >/dev/null 2>&1 || true
 i=0
 while kill -0 "$TG" 2>/dev/null && [ $i -lt 30 ]; do sleep 0.1; i=$((i + 1)); done
 kill -KILL "$TG" 2>/dev/null
 wait "$TG" 2>/dev/null
+fi
 
 # istgt
+if want istgt-inq || want istgt-write; then
 IP=$(( ($(od -An -N2 -tu2 /dev/urandom) % 20000) + 30000 ))
 ISTGT_DIR=$W/istgt ISTGT_PORT=$IP ISTGT_UCTL_PORT=$((IP + 1)) \
 	timeout 60 bash /work/shared/recipes/run-istgt.sh start >/dev/null 2>&1 &&
-	cap istgt-inq "$IP" iscsi-inq "iscsi://127.0.0.1:$IP/iqn.2007-09.jp.ne.peach.istgt:disk1/0"
+	cap istgt-inq "$IP" iscsi-inq "iscsi://127.0.0.1:$IP/iqn.2007-09.jp.ne.peach.istgt:disk1/0" &&
+	cap istgt-write "$IP" "$CIO" -b 16K 127.0.0.1 "$IP" iqn.2007-09.jp.ne.peach.istgt:disk1 512 4K 64K
 ISTGT_DIR=$W/istgt timeout 20 bash /work/shared/recipes/run-istgt.sh stop >/dev/null 2>&1
+fi
 
 # broken captures, derived from reftgt-inq
+if want broken-truncated || want broken-garbage || want broken-midstream ||
+	want broken-lossy; then
 B=$OUT/reftgt-inq.pcapng
 P=$(cat "$OUT/reftgt-inq.port")
 n=$(wc -c <"$B")
@@ -83,4 +158,5 @@ echo "$P" >"$OUT/broken-midstream.port"
 # lose the segment carrying the first INQUIRY Data-In (frame 13)
 editcap -F pcapng "$B" "$OUT/broken-lossy.pcapng" 13 >/dev/null
 echo "$P" >"$OUT/broken-lossy.port"
+fi
 ls -la "$OUT"

@@ -186,16 +186,19 @@ static int emit_seg(struct conn *c, int k, const uint8_t *data, size_t len,
 
 /* Send the queued bytes of direction k as segments of up to SEG_MAX;
  * with `all` false, keep a tail shorter than one segment queued. */
+static size_t g_seg_max = SEG_MAX; /* MSS option: 1448 = ordinary frames */
+
 static int q_send(struct conn *c, int k, bool all)
 {
 	struct dir *d = &c->d[k];
 	size_t off = 0;
 
 	for (;;) {
-		size_t n = SEG_MAX;
+		size_t n = g_seg_max;
 
-		/* now and then a smaller segment (8..44 MSS) */
-		if ((rnd(c) & 7) == 0)
+		/* with large segments (offload-style captures), now and then a
+		 * smaller one (8..44 MSS) */
+		if (g_seg_max > 1448u * 44 && (rnd(c) & 7) == 0)
 			n = 1448u * (8 + rnd(c) % 37);
 		if (d->qlen - off < n) {
 			if (!all || d->qlen == off)
@@ -547,7 +550,9 @@ static int write_file_header(struct out *o)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: gen-capture read4k|mixed SIZE_MB OUT.pcap\n");
+	fprintf(stderr, "usage: gen-capture read4k|mixed SIZE_MB OUT.pcap [MSS]\n"
+			"  MSS: TCP segment size (default 65160, as captures with\n"
+			"  segmentation offload show; 1448 for 1500-byte frames)\n");
 }
 
 int main(int argc, char **argv)
@@ -559,7 +564,16 @@ int main(int argc, char **argv)
 	char *end;
 	int rc = 0;
 
-	if (argc != 4) {
+	if (argc == 5) {
+		unsigned long mss = strtoul(argv[4], &end, 10);
+
+		if (*end || mss < 536 || mss > SEG_MAX) {
+			usage();
+			return 2;
+		}
+		g_seg_max = mss;
+	}
+	if (argc != 4 && argc != 5) {
 		usage();
 		return 2;
 	}
