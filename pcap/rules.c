@@ -155,7 +155,8 @@ static const struct rule_def table[] = {
 	R("seq.r2tsn", "11.8.3", ERROR, "R2TSN not 0, 1, 2... per command",
 	  O(R2T), chk_seq_r2tsn),
 	R("seq.expdatasn", "11.4.8", ERROR,
-	  "SCSI Response ExpDataSN is not the number of Data-In PDUs sent",
+	  "SCSI Response ExpDataSN is not the number of R2T and Data-In PDUs "
+	  "sent (RFC 3720: Data-In only)",
 	  O(SCSI_RSP), chk_seq_expdatasn),
 	/* write path (§11.8, §13.10-§13.17) */
 	R("r2t.length", "11.8.4", ERROR,

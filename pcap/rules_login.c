@@ -258,6 +258,20 @@ static void negctx_of(const struct rview *v, struct iscsi_negctx *nc)
 	nc->responder_is_target = v->tgt;
 	nc->initial_r2t = v->rc->initial_r2t;
 	nc->immediate_data = v->rc->immediate_data;
+	/* §13.14: whether FirstBurstLength is Irrelevant depends on the
+	 * InitialR2T and ImmediateData outcomes, which may be settled in the
+	 * very PDU being judged: take them from it. */
+	if (v->keys) {
+		const char *s;
+		bool b;
+
+		if ((s = iscsi_text_find(v->keys, "InitialR2T")) &&
+		    !iscsi_value_bool(s, &b))
+			nc->initial_r2t = b;
+		if ((s = iscsi_text_find(v->keys, "ImmediateData")) &&
+		    !iscsi_value_bool(s, &b))
+			nc->immediate_data = b;
+	}
 }
 
 static void judge_one(struct rules_ctx *ctx, const struct rview *v,

@@ -157,18 +157,22 @@ RT_CHECK(chk_seq_r2tsn)
 }
 
 /*
- * §11.4.8: ExpDataSN is the number of Data-In PDUs sent for the command,
- * 0 when none was or the command did not complete (Response != 0).
+ * §11.4.8: ExpDataSN counts "R2T and Data-In (read) PDUs" the target sent
+ * for the command (RFC 3720 §10.4.8 counted Data-In PDUs only), 0 when the
+ * command did not complete (Response != 0). For a write the two texts
+ * differ (R2Ts or 0): either count is accepted.
  */
 RT_CHECK(chk_seq_expdatasn)
 {
 	const struct iscsi_bhs_scsi_rsp *b = (const void *)v->bhs;
-	uint32_t e = iscsi_get32(b->exp_datasn), want;
+	uint32_t e = iscsi_get32(b->exp_datasn), want, alt;
+	bool done = b->response == ISCSI_RSP_COMPLETED;
 
 	if (!v->task || v->task->op != ISCSI_OP_SCSI_CMD ||
 	    (v->task->read && v->task->write))
 		return;
-	want = b->response == ISCSI_RSP_COMPLETED ? v->task->datain_pdus : 0;
-	if (e != want)
+	want = done ? v->task->datain_pdus + v->task->r2ts : 0;
+	alt = done ? v->task->datain_pdus : 0;
+	if (e != want && e != alt)
 		rt_fire_u(ctx, v, r, want, e, NULL);
 }

@@ -225,6 +225,25 @@ static void seq_expdatasn(void)
 	fx_free(&f);
 }
 
+/* §11.4.8 counts R2T and Data-In PDUs; RFC 3720 counted Data-In only: for
+ * a write with two R2Ts, 2 and 0 are both accepted, 1 is not. */
+static void seq_expdatasn_write(void)
+{
+	struct rfix f;
+
+	fx_init(&f);
+	fx_login(&f);
+	for (uint32_t itt = 1; itt <= 3; itt++) {
+		fx_cmd(&f, itt, false, true, 8192, 0);
+		fx_r2t(&f, itt, 0x10 + itt, 0, 0, 4096);
+		fx_r2t(&f, itt, 0x20 + itt, 1, 4096, 4096);
+		fx_rsp(&f, itt, itt == 1 ? 2 : itt == 2 ? 0 : 1, 0, 0);
+	}
+	CU_ASSERT_EQUAL(fx_count(&f, "seq.expdatasn"), 1);
+	CU_ASSERT_STRING_EQUAL(fx_seen(&f, "seq.expdatasn"), "1");
+	fx_free(&f);
+}
+
 /* §11.8.4: 0 < R2T length <= MaxBurstLength (16384), within the EDTL. */
 static void r2t_length(void)
 {
@@ -612,6 +631,7 @@ UNIT_SUITE(pcap_rules_seq, "pcap.rules.seq",
 	   UNIT_TEST(seq_cmdsn_window), UNIT_TEST(seq_cmdsn_backwards),
 	   UNIT_TEST(seq_expcmdsn_ahead), UNIT_TEST(seq_datasn),
 	   UNIT_TEST(seq_r2tsn), UNIT_TEST(seq_expdatasn),
+	   UNIT_TEST(seq_expdatasn_write),
 	   UNIT_TEST(r2t_length), UNIT_TEST(r2t_offset),
 	   UNIT_TEST(r2t_outstanding), UNIT_TEST(tag_ttt_reserved),
 	   UNIT_TEST(write_immediate), UNIT_TEST(write_unsolicited),
