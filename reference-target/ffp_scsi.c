@@ -338,7 +338,7 @@ static void data_store(struct tgt_task *t, uint32_t off,
 {
 	uint32_t n = (uint32_t)pdu->data_len;
 
-	if (off >= t->wbuf_cap || !pdu->ddigest_ok)
+	if (off >= t->wbuf_cap || !pdu->ddigest_ok || n == 0)
 		return;
 	if (n > t->wbuf_cap - off)
 		n = t->wbuf_cap - off; /* unsolicited past the CDB: dropped */

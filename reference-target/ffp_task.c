@@ -9,20 +9,109 @@
  *   retained  tasks whose status was sent but not yet acknowledged by
  *             ExpStatSN (ErrorRecoveryLevel >= 1 only, for SNACK)
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ffp_int.h"
 #include "serial.h"
 
+/*
+ * Spare large read buffers of the calling reactor thread.  A read buffer
+ * outlives its task while queued Data-In PDUs point into it, so it cannot
+ * stay with the task; it comes back here when its last reference goes, and
+ * the next large read takes it.  Without this every 1 MiB read paid for a
+ * fresh allocation that malloc had just trimmed: page faults were a third
+ * of the target's time (docs/performance.md).  A buffer is released on the
+ * loop that queued its Data-In (the session's), so the cache needs no lock;
+ * a thread's spares are freed when it exits.
+ */
+#define FFP_BUF_CACHE_MIN 65536u	      /* smaller: plain malloc/free */
+#define FFP_BUF_CACHE_BYTES (32u << 20) /* spares kept per thread */
+
+struct ffp_buf_cache {
+	struct ffp_buf *head; /* linked through the first bytes of data[] */
+	size_t bytes;
+};
+
+static __thread struct ffp_buf_cache buf_cache;
+static pthread_key_t buf_cache_key;
+static pthread_once_t buf_cache_once = PTHREAD_ONCE_INIT;
+static int buf_cache_ok;
+
+static struct ffp_buf *buf_next(struct ffp_buf *b)
+{
+	struct ffp_buf *n;
+
+	memcpy(&n, b->data, sizeof(n));
+	return n;
+}
+
+static void buf_cache_drop(void *arg)
+{
+	struct ffp_buf_cache *bc = arg;
+	struct ffp_buf *b;
+
+	while ((b = bc->head)) {
+		bc->head = buf_next(b);
+		free(b);
+	}
+	bc->bytes = 0;
+}
+
+static void buf_cache_init(void)
+{
+	buf_cache_ok = pthread_key_create(&buf_cache_key, buf_cache_drop) == 0;
+}
+
+/* A spare of at least cap bytes, not more than twice that. */
+static struct ffp_buf *buf_cache_take(size_t cap)
+{
+	struct ffp_buf *prev = NULL, *b, *n;
+
+	for (b = buf_cache.head; b; prev = b, b = buf_next(b)) {
+		if (b->cap < cap || b->cap / 2 > cap)
+			continue;
+		n = buf_next(b);
+		if (prev)
+			memcpy(prev->data, &n, sizeof(n));
+		else
+			buf_cache.head = n;
+		buf_cache.bytes -= b->cap;
+		return b;
+	}
+	return NULL;
+}
+
+static bool buf_cache_put(struct ffp_buf *b)
+{
+	if (b->cap < FFP_BUF_CACHE_MIN ||
+	    buf_cache.bytes + b->cap > FFP_BUF_CACHE_BYTES)
+		return false;
+	pthread_once(&buf_cache_once, buf_cache_init);
+	if (!buf_cache_ok)
+		return false;
+	if (!buf_cache.head)
+		pthread_setspecific(buf_cache_key, &buf_cache);
+	memcpy(b->data, &buf_cache.head, sizeof(buf_cache.head));
+	buf_cache.head = b;
+	buf_cache.bytes += b->cap;
+	return true;
+}
+
 struct ffp_buf *ffp_buf_new(size_t cap)
 {
-	struct ffp_buf *b = malloc(sizeof(*b) + (cap ? cap : 1));
+	struct ffp_buf *b = NULL;
 
-	if (!b)
-		return NULL;
+	if (cap >= FFP_BUF_CACHE_MIN)
+		b = buf_cache_take(cap);
+	if (!b) {
+		b = malloc(sizeof(*b) + (cap ? cap : 1));
+		if (!b)
+			return NULL;
+		b->cap = cap;
+	}
 	b->refs = 1;
-	b->cap = cap;
 	return b;
 }
 
@@ -35,10 +124,9 @@ void ffp_buf_release(void *arg)
 {
 	struct ffp_buf *b = arg;
 
-	if (b && --b->refs == 0)
+	if (b && --b->refs == 0 && !buf_cache_put(b))
 		free(b);
 }
-
 static unsigned queue_depth(const struct tgt_session *s)
 {
 	const char *v = NULL;

@@ -214,7 +214,7 @@ static void login_send_piece(struct tgt_conn *c, struct login_state *ls)
 		return;
 	}
 	login_send_pdu(c, ls, last && ls->out_transit, !last, ls->out_nsg, 0,
-		       ls->out + ls->out_off, n, final);
+		       ls->out ? ls->out + ls->out_off : NULL, n, final);
 	ls->out_off += n;
 	if (!last)
 		return;
