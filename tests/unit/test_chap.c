@@ -11,7 +11,9 @@
  *     -> 6ce2805adf0e22f45612210503509359
  *   printf '\x00target-secret10123456789abcdef' | md5sum
  *     -> 56a907359e42a604b870b88fbace034a
- * and the base64 form with python3 base64.b64encode.
+ * and the base64 form with
+ *   printf 226dc576c33f04ff9c3a200ffe35f442 | xxd -r -p | base64
+ *     -> Im3FdsM/BP+cOiAP/jX0Qg==
  */
 #include <string.h>
 
