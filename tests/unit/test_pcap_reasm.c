@@ -121,6 +121,33 @@ static void test_pcap_pdu_split_over_segments(void)
 	free(r);
 }
 
+/* §11.1: PDUs of any legal size: a 1 MiB Data-In (over 256 KiB) spread
+ * over 1448-byte segments is framed whole, then the next PDU follows. */
+static void test_pcap_pdu_over_256k(void)
+{
+	enum { DSL = 1048576 };
+	struct tp_run *r = run_new(true);
+	uint8_t *p = malloc(DSL + 2 * 4096);
+	size_t n, off;
+	uint32_t seq = ISN_T;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	n = tp_pdu_bytes(p, 0x25, 0x80, DSL, 9, 0x5c, false, false);
+	n += tp_pdu_bytes(p + n, 0x25, 0x81, 512, 9, 0x5d, false, false);
+	for (off = 0; off < n; off += 1448) {
+		size_t l = n - off < 1448 ? n - off : 1448;
+
+		seg(r, 1, seq, 0, p + off, l);
+		seq += (uint32_t)l;
+	}
+	run_end(r);
+	CU_ASSERT_EQUAL(r->rec.pdus, 2);
+	CU_ASSERT_EQUAL(tp_pdu(&r->rec, 0)->data_len, DSL);
+	CU_ASSERT_EQUAL(tp_pdu(&r->rec, 1)->data_len, 512);
+	free(p);
+	free(r);
+}
+
 /* RFC 9293 §3.10.7.4: segments arriving out of order are put back in
  * sequence before framing. */
 static void test_pcap_out_of_order_segments(void)
@@ -345,6 +372,7 @@ UNIT_SUITE(pcap_reasm, "pcap.reasm",
 	   UNIT_TEST(test_pcap_one_pdu_per_segment),
 	   UNIT_TEST(test_pcap_several_pdus_per_segment),
 	   UNIT_TEST(test_pcap_pdu_split_over_segments),
+	   UNIT_TEST(test_pcap_pdu_over_256k),
 	   UNIT_TEST(test_pcap_out_of_order_segments),
 	   UNIT_TEST(test_pcap_retransmission_dedup),
 	   UNIT_TEST(test_pcap_overlap_trimmed),
