@@ -21,6 +21,7 @@
 set -u
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$TOP/ci/istgt-env.sh"
 ROUNDS=${BENCH_ROUNDS:-5}
 SECS=${BENCH_SECS:-5}
 LOGINS=${BENCH_LOGINS:-10}
@@ -65,6 +66,7 @@ cleanup() {
 	if [ -n "$TGT_CTL" ]; then
 		tgtadm -C "$TGT_CTL" --op delete --mode system >/dev/null 2>&1
 	fi
+	istgt_down
 	for p in $PIDS; do
 		stop_pid "$p"
 	done
@@ -181,70 +183,15 @@ start_tgt() {
 	wait_iscsi "$URL_tgt" "$PID_tgt"
 }
 
-# istgt, adapted from /work/shared/recipes/run-istgt.sh: one no-auth LUN.
+# istgt (ci/istgt-env.sh) with the shared image at disk1's LUN 0.
 start_istgt() {
-	PORT_istgt=$(free_port) || return 1
-	_uc=$(free_port) || return 1
-	_d=$WORK/istgt
-	mkdir -p "$_d"
-	cat >"$_d/auth.conf" <<EOF
-[AuthGroup10000]
-  Comment "istgtcontrol users"
-  Auth "ctluser" "ctlsecret12" "mutualuser" "mutualsecret"
-EOF
-	cat >"$_d/istgt.conf" <<EOF
-[Global]
-  NodeBase "iqn.2007-09.jp.ne.peach.istgt"
-  PidFile $_d/istgt.pid
-  AuthFile $_d/auth.conf
-  MediaDirectory $_d
-  LogFacility "local7"
-  Timeout 30
-  NopInInterval 20
-  DiscoveryAuthMethod None
-  MaxSessions 16
-  MaxConnections 4
-  MaxR2T 32
-  MaxOutstandingR2T 16
-  DefaultTime2Wait 2
-  DefaultTime2Retain 60
-  FirstBurstLength 262144
-  MaxBurstLength 1048576
-  MaxRecvDataSegmentLength 262144
-  InitialR2T Yes
-  ImmediateData Yes
-  DataPDUInOrder Yes
-  DataSequenceInOrder Yes
-  ErrorRecoveryLevel 0
-
-[UnitControl]
-  AuthMethod CHAP Mutual
-  AuthGroup AuthGroup10000
-  Portal UC1 127.0.0.1:$_uc
-  Netmask 127.0.0.1
-
-[PortalGroup1]
-  Portal DA1 127.0.0.1:$PORT_istgt
-
-[InitiatorGroup1]
-  InitiatorName "ALL"
-  Netmask 127.0.0.1/32
-
-[LogicalUnit1]
-  TargetName disk1
-  Mapping PortalGroup1 InitiatorGroup1
-  AuthMethod None
-  UseDigest Auto
-  UnitType Disk
-  QueueDepth 32
-  LUN0 Storage $IMG Auto
-EOF
-	istgt -D -c "$_d/istgt.conf" -p "$_d/istgt.pid" \
-		>"$WORK/istgt.log" 2>&1 &
-	PID_istgt=$!
-	PIDS="$PIDS $PID_istgt"
+	# its log is DIR/istgt.log; the failure message below reads $WORK/istgt.log
+	ln -s istgt/istgt.log "$WORK/istgt.log"
+	istgt_up "$WORK/istgt" "$IMG" || return 1
+	PORT_istgt=$ISTGT_PORT
+	PID_istgt=$ISTGT_PID
 	URL_istgt=iscsi://127.0.0.1:$PORT_istgt/$IQN_I/0
-	wait_iscsi "$URL_istgt" "$PID_istgt"
+	TAKEN="$TAKEN $PORT_istgt"
 }
 
 for t in $TARGETS; do

@@ -36,8 +36,9 @@ cd "$(dirname "$0")/../.."
 TOP=$(pwd)
 OUT=$TOP/tests/pcap
 W=$(mktemp -d "${TMPDIR:-/tmp}/pcap-corpus.XXXXXX")
-trap 'reftgt_down 2>/dev/null; rm -rf "$W"' EXIT
+trap 'reftgt_down 2>/dev/null; istgt_down 2>/dev/null; rm -rf "$W"' EXIT
 . ci/reftgt-env.sh
+. ci/istgt-env.sh
 CIO=$TOP/build/tools/corpus-io
 [ -x "$CIO" ] || { echo "make-corpus: build $CIO first" >&2; exit 1; }
 ONLY="$*"
@@ -132,14 +133,13 @@ kill -KILL "$TG" 2>/dev/null
 wait "$TG" 2>/dev/null
 fi
 
-# istgt
+# istgt (ci/istgt-env.sh)
 if want istgt-inq || want istgt-write; then
-IP=$(( ($(od -An -N2 -tu2 /dev/urandom) % 20000) + 30000 ))
-ISTGT_DIR=$W/istgt ISTGT_PORT=$IP ISTGT_UCTL_PORT=$((IP + 1)) \
-	timeout 60 bash /work/shared/recipes/run-istgt.sh start >/dev/null 2>&1 &&
-	cap istgt-inq "$IP" iscsi-inq "iscsi://127.0.0.1:$IP/iqn.2007-09.jp.ne.peach.istgt:disk1/0" &&
-	cap istgt-write "$IP" "$CIO" -b 16K 127.0.0.1 "$IP" iqn.2007-09.jp.ne.peach.istgt:disk1 512 4K 64K
-ISTGT_DIR=$W/istgt timeout 20 bash /work/shared/recipes/run-istgt.sh stop >/dev/null 2>&1
+istgt_up "$W/istgt" || exit 1
+IP=$ISTGT_PORT
+cap istgt-inq "$IP" iscsi-inq "$ISTGT_URL"
+cap istgt-write "$IP" "$CIO" -b 16K 127.0.0.1 "$IP" "$ISTGT_IQN:disk1" 512 4K 64K
+istgt_down
 fi
 
 # broken captures, derived from reftgt-inq
