@@ -140,6 +140,14 @@ void logout_rx(struct tgt_conn *c, struct iscsi_pdu *pdu)
 		return;
 	if (late && (all || k))
 		end_tasks_how(s, all ? NULL : k, true);
+	/* A session logged out (or its last connection closed by Logout)
+	 * ends with its connections: only a failure, or reason 2, leaves
+	 * it waiting for reassignment at ERL 2 (§6.2.2, §11.14.1). */
+	if (all || (k && !kept && s->nconns == 1)) {
+		pthread_mutex_lock(&s->srv->lock);
+		s->no_retain = true;
+		pthread_mutex_unlock(&s->srv->lock);
+	}
 	if (all) {
 		for (struct tgt_conn *q = s->conns; q; q = q->sess_next)
 			logout_close(c, q);

@@ -203,7 +203,11 @@ void tmf_rx(struct tgt_conn *c, struct iscsi_pdu *pdu)
 		reassign_resume(c, o.ref_task_tag);
 	if (o.function == ISCSI_TMF_TARGET_COLD_RESET &&
 	    rsp == ISCSI_TMF_RSP_COMPLETE) {
-		/* §11.5.1: after the response every connection closes */
+		/* §11.5.1: after the response every connection closes;
+		 * the session ends with them */
+		pthread_mutex_lock(&s->srv->lock);
+		s->no_retain = true;
+		pthread_mutex_unlock(&s->srv->lock);
 		for (struct tgt_conn *k = s->conns; k; k = k->sess_next) {
 			k->state = CONN_LOGGED_OUT;
 			conn_close_after_tx(k);

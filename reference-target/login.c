@@ -343,19 +343,19 @@ static int attach_join(struct tgt_conn *c, struct login_state *ls,
 {
 	struct tgt_session *s;
 
-	/* the session may have ended while the login ran */
-	s = server_session_by_tsih(c->srv, ls->tsih);
-	if (!s || s != ls->join || s->closing) {
+	/* The session may have ended while the login ran.  Found and
+	 * joined under one lock: a session kept at ERL 2 without
+	 * connections (§6.2.2) may expire at any moment on its reactor.
+	 * Join first, then close the connection being reinstated: were it
+	 * the session's last, its teardown would end the session under us
+	 * (session_del_conn) while we attach to it. */
+	s = server_session_join(c->srv, ls->tsih, ls->join, c);
+	if (!s) {
 		login_error_set(e, ISCSI_LOGIN_STATUS_NO_SESSION,
 				"session tsih %u ended during the login",
 				ls->tsih);
 		return -1;
 	}
-	/* Join first, then close the connection being reinstated: were it
-	 * the session's last, its teardown would end the session under us
-	 * (session_del_conn) while we attach to it. */
-	session_add_conn(s, c);
-	c->sess = s;
 	if (!defect_on(&c->srv->defects, DEFECT_NO_CONN_REINSTATEMENT))
 		login_reinstate_conn(c, s);
 	return 0;

@@ -170,6 +170,8 @@ void server_session_free(struct tgt_session *s)
 	session_unlink(srv, s);
 	t = s->target;
 	pthread_mutex_unlock(&srv->lock);
+	if (s->retain_timer && s->loop)
+		loop_del_timer(s->loop, s->retain_timer);
 	/* The I_T nexus is gone (SAM-5 §6.3): its unit attentions and
 	 * SPC-2 reservation go with it. */
 	for (i = 0; t && t->luns && i < t->luns->n; i++)
@@ -188,8 +190,14 @@ static void session_close_here(struct tgt_session *s, const char *why)
 {
 	struct tgt_conn *c, *next;
 
-	if (!s->closing) {
-		s->closing = true;
+	bool was;
+
+	pthread_mutex_lock(&s->srv->lock);
+	was = s->closing;
+	s->closing = true; /* under the lock: no join gets in any more */
+	s->retaining = false;
+	pthread_mutex_unlock(&s->srv->lock);
+	if (!was) {
 		if (s->srv->verbose)
 			server_msg("session tsih %u %s: closed: %s",
 				   (unsigned)s->tsih, s->initiator_name, why);
@@ -245,6 +253,144 @@ void server_session_close(struct tgt_session *s, const char *why)
 		free(q);
 }
 
+/* ---- ERL 2: a session without connections (§6.2.2) ------------------ */
+
+static bool session_may_retain(struct tgt_session *s)
+{
+	bool ok;
+
+	pthread_mutex_lock(&s->srv->lock);
+	ok = !s->closing && !s->no_retain && !s->discovery &&
+	     s->params.erl >= 2 && s->params.default_time2retain > 0;
+	pthread_mutex_unlock(&s->srv->lock);
+	return ok;
+}
+
+/* Time2Wait + Time2Retain passed with no connection joining: the session
+ * ends, its tasks with it (§6.2.2, §13.16). */
+static void session_retain_expired(struct loop *l, uint64_t id, void *arg)
+{
+	struct tgt_session *s = arg;
+	bool expire;
+
+	(void)l;
+	if (id == s->retain_timer)
+		s->retain_timer = 0;
+	pthread_mutex_lock(&s->srv->lock);
+	expire = s->retaining && s->nconns == 0 && !s->closing;
+	s->retaining = false;
+	pthread_mutex_unlock(&s->srv->lock);
+	if (expire)
+		session_close_here(s, "DefaultTime2Retain expired (§6.2.2)");
+}
+
+/* On s's loop: wait for a connection to join, or end s. */
+static void session_retain_here(struct tgt_session *s)
+{
+	uint64_t ms = ((uint64_t)s->params.default_time2wait +
+		       s->params.default_time2retain) * 1000u;
+	bool closing, wait;
+	unsigned n;
+
+	pthread_mutex_lock(&s->srv->lock);
+	closing = s->closing;
+	n = s->nconns;
+	wait = !closing && n == 0;
+	s->retaining = wait;
+	pthread_mutex_unlock(&s->srv->lock);
+	if (closing && n == 0) {
+		session_close_here(s, "closed");
+		return;
+	}
+	if (!wait)
+		return; /* a connection joined meanwhile */
+	if (s->retain_timer)
+		loop_del_timer(s->loop, s->retain_timer);
+	s->retain_timer = loop_add_timer(s->loop, ms, session_retain_expired, s);
+	if (!s->retain_timer) {
+		session_close_here(s, "no timer for Time2Retain");
+		return;
+	}
+	if (s->srv->verbose)
+		server_msg("session tsih %u %s: no connection left, kept "
+			   "%u+%u s for reassignment (RFC 7143 §6.2.2)",
+			   (unsigned)s->tsih, s->initiator_name,
+			   s->params.default_time2wait,
+			   s->params.default_time2retain);
+}
+
+static void session_retain_posted(void *arg)
+{
+	struct sess_post *q = arg;
+	struct tgt_session *s = NULL;
+	size_t i;
+
+	pthread_mutex_lock(&q->srv->lock);
+	for (i = 0; i < q->srv->nsessions; i++)
+		if (q->srv->sessions[i]->tsih == q->tsih)
+			s = q->srv->sessions[i];
+	pthread_mutex_unlock(&q->srv->lock);
+	if (s)
+		session_retain_here(s);
+	free(q);
+}
+
+/* The session's timer lives on its loop: go there first. */
+static void session_retain(struct tgt_session *s)
+{
+	struct sess_post *q;
+
+	if (tgt_on_loop(s->loop)) {
+		session_retain_here(s);
+		return;
+	}
+	q = calloc(1, sizeof(*q));
+	if (!q) {
+		server_session_close(s, "last connection gone");
+		return;
+	}
+	q->srv = s->srv;
+	q->tsih = s->tsih;
+	if (loop_post(s->loop, session_retain_posted, q) < 0) {
+		free(q);
+		server_session_close(s, "last connection gone");
+	}
+}
+
+struct tgt_session *server_session_join(struct tgt_server *srv,
+					uint16_t tsih,
+					const struct tgt_session *expect,
+					struct tgt_conn *c)
+{
+	struct tgt_session *s = NULL;
+	size_t i;
+
+	pthread_mutex_lock(&srv->lock);
+	for (i = 0; i < srv->nsessions; i++)
+		if (srv->sessions[i]->tsih == tsih &&
+		    !srv->sessions[i]->closing) {
+			s = srv->sessions[i];
+			break;
+		}
+	if (s && s == expect) {
+		c->sess = s;
+		c->sess_next = s->conns;
+		s->conns = c;
+		s->nconns++;
+		/* §6.2.2: a connection is back; the Time2Retain timer, if
+		 * any, finds retaining off and does nothing */
+		s->retaining = false;
+	} else {
+		s = NULL;
+	}
+	pthread_mutex_unlock(&srv->lock);
+	if (s && s->retain_timer && tgt_on_loop(s->loop)) {
+		loop_del_timer(s->loop, s->retain_timer);
+		s->retain_timer = 0;
+	}
+	return s;
+}
+
 void session_add_conn(struct tgt_session *s, struct tgt_conn *c)
 {
 	pthread_mutex_lock(&s->srv->lock);
@@ -272,10 +418,16 @@ void session_del_conn(struct tgt_session *s, struct tgt_conn *c)
 	pthread_mutex_unlock(&s->srv->lock);
 	if (c->sess == s)
 		c->sess = NULL;
-	/* The session ends with its last connection (§6.3.5 session
-	 * timeout, taken at once: strict, nothing waits for task
-	 * reassignment since ffp_conn_gone ended the tasks). */
-	if (left == 0)
+	if (left != 0)
+		return;
+	/* §6.2.2, §7.1.3: at ErrorRecoveryLevel 2 a session whose last
+	 * connection failed (no Logout closing it) keeps its state and the
+	 * connection's tasks for Time2Wait + Time2Retain, for a new
+	 * connection to join and reassign them.  Otherwise it ends with its
+	 * last connection (ERL 0/1: the tasks ended in ffp_conn_gone). */
+	if (session_may_retain(s))
+		session_retain(s);
+	else
 		server_session_close(s, s->closing ? "closed"
 						   : "last connection gone");
 }

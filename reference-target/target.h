@@ -167,6 +167,13 @@ struct tgt_session {
 	unsigned nconns;
 	bool closing;
 	unsigned refs;
+
+	/* ERL 2, last connection gone without a Logout (§6.2.2, §7.1.3):
+	 * the session waits DefaultTime2Wait + DefaultTime2Retain for a
+	 * connection to join it (server_sess.c). */
+	bool retaining;	      /* under srv->lock */
+	bool no_retain;	      /* logged out (reason 0/1), cold reset */
+	uint64_t retain_timer; /* on loop; its thread only */
 };
 
 /* ---- task ------------------------------------------------------------- */
@@ -365,6 +372,16 @@ void server_session_free(struct tgt_session *s);
 /* Tear down a session (reinstatement, logout, last connection gone). */
 void server_session_close(struct tgt_session *s, const char *why);
 void session_add_conn(struct tgt_session *s, struct tgt_conn *c);
+/*
+ * Non-leading login (login.c): add c to the live session with this TSIH,
+ * which must still be `expect`; lookup and add under one lock, so a
+ * session ending meanwhile (Time2Retain expiry) is never joined.  Returns
+ * the session, or NULL when it is gone or closing.
+ */
+struct tgt_session *server_session_join(struct tgt_server *srv,
+					uint16_t tsih,
+					const struct tgt_session *expect,
+					struct tgt_conn *c);
 void session_del_conn(struct tgt_session *s, struct tgt_conn *c);
 
 /* The loop the calling thread runs (NULL: a thread that runs none, or the
