@@ -201,17 +201,21 @@ CTS_TEST_D(rej_reason_defined, "reject.reason.defined", "7143 11.17.1",
 
 /* ---- a rejected command is not executed (§7.3, §6.3) ------------------- */
 
-#define REJ_LBA 120u
+/* Each test has its own LBA: tests run in parallel (--jobs) against the
+ * same LU, and not-executed checks that its LBA was left alone. */
+#define REJ_LBA_NOT_EXECUTED 120u
+#define REJ_LBA_RETRY 121u
 
 static const struct cts_login_opts no_immediate = {
     .immediate_data = CTS_NO,
     .initial_r2t = CTS_YES,
 };
 
-/* Writes a at REJ_LBA, then a WRITE of b carrying immediate data although
+/* Writes a at lba, then a WRITE of b carrying immediate data although
  * ImmediateData=No (§13.11): *cmd describes it, *rsp what came. */
 static bool send_bad_write(struct cts_ctx *ctx, struct cts_session *s,
-			   uint32_t lun, const uint8_t *a, const uint8_t *b,
+			   uint32_t lun, uint32_t lba, const uint8_t *a,
+			   const uint8_t *b,
 			   uint8_t *cdb, struct s3_scsi *cmd, struct probe *pr)
 {
 	struct cts_conn *c = cts_session_conn(s);
@@ -219,7 +223,7 @@ static bool send_bad_write(struct cts_ctx *ctx, struct cts_session *s,
 	int rc;
 
 	rc = cts_scsi_write(ctx, c, lun, cdb,
-			    scsi_cdb_write10(cdb, REJ_LBA, 1, 0), 512, a, &r);
+			    scsi_cdb_write10(cdb, lba, 1, 0), 512, a, &r);
 	if (rc || !r.got_status || r.status) {
 		cts_error(ctx, "WRITE(10) before the test: %s, status 0x%02x",
 			  cts_io_str(rc), r.status);
@@ -237,7 +241,7 @@ static bool send_bad_write(struct cts_ctx *ctx, struct cts_session *s,
 	cmd->write = true;
 	cmd->edtl = 512;
 	cmd->cdb = cdb;
-	cmd->cdb_len = scsi_cdb_write10(cdb, REJ_LBA, 1, 0);
+	cmd->cdb_len = scsi_cdb_write10(cdb, lba, 1, 0);
 	cmd->data = b;
 	cmd->len = 512;
 	iscsi_pdu_init(&pr->rsp);
@@ -253,7 +257,7 @@ static bool send_bad_write(struct cts_ctx *ctx, struct cts_session *s,
 
 /* The LBA as a new session reads it. */
 static bool read_back(struct cts_ctx *ctx, const struct iscsi_url *u,
-		      uint8_t *buf)
+		      uint32_t lba, uint8_t *buf)
 {
 	struct cts_session *s = s3_login(ctx, u, NULL);
 	struct cts_scsi_result r;
@@ -263,7 +267,7 @@ static bool read_back(struct cts_ctx *ctx, const struct iscsi_url *u,
 	if (!s)
 		return false;
 	rc = cts_scsi_read(ctx, cts_session_conn(s), s3_lun(u), cdb,
-			   scsi_cdb_read10(cdb, REJ_LBA, 1, 0), 512, buf, &r);
+			   scsi_cdb_read10(cdb, lba, 1, 0), 512, buf, &r);
 	if (rc || !r.got_status || r.status) {
 		cts_error(ctx, "READ(10) after the test: %s, status 0x%02x",
 			  cts_io_str(rc), r.status);
@@ -294,7 +298,8 @@ CTS_TEST_D(rej_not_executed, "reject.command.not-executed",
 		return;
 	s3_pattern(a, sizeof(a), 11);
 	s3_pattern(b, sizeof(b), 12);
-	if (!send_bad_write(ctx, s, s3_lun(u), a, b, cdb, &cmd, &pr))
+	if (!send_bad_write(ctx, s, s3_lun(u), REJ_LBA_NOT_EXECUTED, a, b, cdb,
+			    &cmd, &pr))
 		return;
 	if (pr.rc == CTS_IO_OK &&
 	    iscsi_bhs_opcode(&pr.rsp.bhs) == ISCSI_OP_REJECT) {
@@ -316,7 +321,7 @@ CTS_TEST_D(rej_not_executed, "reject.command.not-executed",
 			 cmd.itt);
 		return;
 	}
-	if (!read_back(ctx, u, back))
+	if (!read_back(ctx, u, REJ_LBA_NOT_EXECUTED, back))
 		return;
 	if (memcmp(back, a, sizeof(a)) != 0)
 		cts_fail(ctx, "LBA unchanged", "LBA overwritten",
@@ -368,7 +373,8 @@ CTS_TEST_D(rej_retry, "reject.command.retry-accepted", "7143 7.3; 7143 6.3",
 	c = cts_session_conn(s);
 	s3_pattern(a, sizeof(a), 13);
 	s3_pattern(b, sizeof(b), 14);
-	if (!send_bad_write(ctx, s, s3_lun(u), a, b, cdb, &cmd, &pr))
+	if (!send_bad_write(ctx, s, s3_lun(u), REJ_LBA_RETRY, a, b, cdb, &cmd,
+			    &pr))
 		return;
 	if (pr.rc != CTS_IO_OK ||
 	    iscsi_bhs_opcode(&pr.rsp.bhs) != ISCSI_OP_REJECT) {
