@@ -19,10 +19,18 @@
 
 #include "engine.h"
 
-/* How long a test waits for the target to close after a failure. */
-#define S1_CLOSE_MS 1500u
-/* How long it waits for a Login Response. */
-#define S1_RSP_MS 1500u
+/*
+ * How long a test waits for the target to close after a failure.  The RFC
+ * sets no deadline; istgt 0.4 notices a connection it marked for closing
+ * only when its 3 s poll() wakes up, so allow more than that.
+ */
+#define S1_CLOSE_MS 5000u
+/*
+ * How long it waits for a Login Response.  RFC 7143 sets no time limit on
+ * answering a Login Request; some targets take over a second per leading
+ * login (istgt 0.4 sleeps 1 s under a global lock), so this is generous.
+ */
+#define S1_RSP_MS 5000u
 
 /* One login on one connection, driven request by request. */
 struct s1_login {
